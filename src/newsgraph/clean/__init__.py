@@ -1,0 +1,1 @@
+"""Text repair and boilerplate removal for article bodies."""

@@ -1,0 +1,75 @@
+"""Line patterns that mark page furniture in English, French and Russian news dumps.
+
+Each pattern matches a *whole line* (after trimming). They are deliberately about the form of a
+line ("Read more", "FILE PHOTO: ...", "© 2024 ...") and never about any one site's wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE | re.UNICODE
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), _I)
+
+
+# A line that introduces a box of links to other stories: what follows it, up to the next
+# paragraph of prose, is not part of the article.
+RELATED_MARKER = _any(
+    r"^(read|see|also read|read also|watch|listen)( more| also| next)?\s*[:.»›>]*$",
+    r"^(related|recommended|more)( articles?| stories| news| on this( story| topic)?| coverage)?\s*[:.»›>]*$",
+    r"^(you (may|might) (also )?(like|be interested in))\s*[:.]*$",
+    r"^((à |a )?lire (aussi|également|egalement|la suite)|voir aussi|sur le même sujet|à voir aussi)\s*[:.»]*$",
+    r"^(читайте|читать|смотрите) (также|еще|ещё)\s*[:.»]*$",
+    r"^(по теме|другие новости|популярное|еще новости|ещё новости)\s*[:.»]*$",
+)
+
+# Captions and photo credits.
+CAPTION = _any(
+    r"^(file )?(photo|picture|image|video|illustration|photograph)s?\s*(:|/|\|)",
+    r"^(photo|image|crédit photo|credit|crédit|фото)\s*(:|©)",
+    r"^\(?(photo|image|фото)\s*(by|:|©)[^)]*\)?\.?$",
+    r"^.{0,200}\s(/|\|)\s*(afp|reuters|ap|getty images|epa|anadolu|tass|ria novosti|sputnik|xinhua)"
+    r"(\s*(photo|images?|/.{0,40}))?\.?$",
+    r"^.{0,120}(\((afp|reuters|ap|getty images|epa)\s*(photo|images?)?[^)]*\))\.?$",
+    r"^©\s*\S.{0,80}$",
+)
+
+# Credits that name the outlet an article comes from; group ``outlet`` holds the name or host.
+CREDIT = _any(
+    r"^read (the )?(full|original|complete|entire)?\s*(article|story|text|report)?\s*(at|on)\s+(?P<outlet>[^\s].{0,60}?)\s*[.!]?$",
+    r"^(continue|keep) reading (at|on)\s+(?P<outlet2>[^\s].{0,60}?)\s*[.!]?$",
+    r"^(originally )?(published|posted) (at|on|by|in)\s+(?P<outlet3>[^\s].{0,60}?)\s*[.!]?$",
+    r"^this (article|story|report) (was )?(originally |first )?(appeared|published|ran) (in|on|at|by)\s+(?P<outlet4>[^\s].{0,60}?)\s*[.!]?$",
+    r"^(source|sources|source originale|источник|джерело)\s*[:：]\s*(?P<outlet5>[^\s].{0,60}?)\s*[.!]?$",
+    r"^(lire l['’]article (complet|original) sur|lire la suite sur|article original sur)\s+(?P<outlet6>[^\s].{0,60}?)\s*[.!]?$",
+    r"^(читайте (полностью )?на|подробнее на|читать (полностью )?на)\s+(?P<outlet7>[^\s].{0,60}?)\s*[.!]?$",
+)
+
+# Everything else that is furniture: sharing, subscribing, ads, cookies, copyright, apps.
+FURNITURE = _any(
+    r"^(share|tweet|email|print|comment|comments|save|copy link|like)( this( article| story)?| on \w+)?\s*[:.]*$",
+    r"^(follow|join|subscribe to|find) us (on|at)\b.{0,60}$",
+    r"^(subscribe|sign up|log ?in|sign in|register|newsletter|download (the|our) app|get the app)\b.{0,80}$",
+    r"^(advertisement|advertising|sponsored( content)?|ad|publicité|annonce|реклама|partner content)\s*[:.]*$",
+    r"^(we|this (site|website)) uses? cookies\b.*$",
+    r"^(nous utilisons des cookies|ce site utilise des cookies)\b.*$",
+    r"^(copyright|©|\(c\))\s*.{0,120}$",
+    r"^.{0,80}(all rights reserved|tous droits réservés|все права защищены)\.?$",
+    r"^(click here|tap here|cliquez ici|нажмите здесь)\b.{0,80}$",
+    r"^(suivez[- ]nous|abonnez[- ]vous|partager|partagez)\b.{0,60}$",
+    r"^(мы в|подписывайтесь на|подпишитесь на)\s+.{0,40}$",
+    r"^(добавить новость|новости сегодня (на|от)\b.{0,40}|все новости|лента новостей)$",
+    r"^(reporting|additional reporting|writing|editing|compiled|translated) by\b.{0,200}$",
+    r"^(with|avec) (afp|reuters|ap)\.?$",
+    r"^(tags?|mots[- ]clés|теги|topics)\s*:.{0,200}$",
+    r"^(previous|next) (article|story|post)\b.{0,120}$",
+    r"^(preview|aperçu|превью)\s+.{0,400}$",
+)
+
+LIST_ITEM = re.compile(r"^\s*([-•*·▪►–]|\d{1,2}[.)])\s+")
+TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”»]\s*$")
+WORD = re.compile(r"\w+(?:['’-]\w+)*", re.UNICODE)
+URL_LINE = re.compile(r"^\s*<?(https?://[^\s<>]+)>?\s*$", re.I)

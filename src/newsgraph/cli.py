@@ -1,0 +1,328 @@
+"""The command line: the only place that prints.
+
+Every command turns library errors (``NewsgraphError``) into one line on stderr and an exit
+code: 0 success, 1 nothing could be done with the input, 2 bad usage, configuration or database.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import ConfigError, NewsgraphError
+from .export import export as export_files
+from .options import MB, IngestOptions, Limits
+from .pipeline import IngestSummary, ingest
+from .sources import expand_inputs
+from .store import Store
+from .store.db import HIT_END, HIT_START
+
+app = typer.Typer(
+    name="newsgraph",
+    help="Turn raw, noisy, multi-outlet news into evidence-linked political event data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[Path, typer.Option("--db", help="The newsgraph SQLite file.", dir_okay=False)]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"error: {escape(message)}")
+    return typer.Exit(code)
+
+
+def _open_store(db: Path, *, readonly: bool = False) -> Store:
+    try:
+        return Store(db, readonly=readonly)
+    except NewsgraphError as exc:
+        raise _fail(exc.reason) from exc
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"newsgraph {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log each skipped input.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _parse_fields(fields: list[str]) -> dict[str, str]:
+    mapping = {}
+    for item in fields:
+        ours, sep, theirs = item.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise ConfigError(f"--field takes OURS=THEIRS (for example text=body), not {item!r}")
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
+
+
+def _build_options(
+    outlets: list[Path], fields: list[str], max_doc_mb: float, min_words: int
+) -> IngestOptions:
+    options = IngestOptions(
+        limits=Limits(max_document_bytes=int(max_doc_mb * MB)),
+        outlet_files=tuple(outlets),
+        min_words=min_words,
+    )
+    mapping = _parse_fields(fields)
+    unknown = set(mapping) - set(options.jsonl_fields)
+    if unknown:
+        known = ", ".join(sorted(options.jsonl_fields))
+        raise ConfigError(f"unknown field {sorted(unknown)[0]!r} in --field (known: {known})")
+    return options.with_jsonl_mapping(mapping) if mapping else options
+
+
+def _run_ingest(
+    paths: list[str], store: Store, options: IngestOptions, quiet: bool
+) -> IngestSummary:
+    files = sum(1 for item in expand_inputs(paths) if not hasattr(item, "reason"))
+    if quiet or (not err.is_terminal and not err.file.isatty()):
+        return ingest(paths, store, options)
+    with Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files · {task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingest", total=files, status="")
+        done: set[str] = set()
+
+        def on_progress(source: str, summary: IngestSummary) -> None:
+            done.add(source)
+            bar.update(
+                task,
+                completed=len(done),
+                status=f"{summary.new} new, {summary.duplicate} duplicate, {summary.failed} failed",
+            )
+
+        return ingest(paths, store, options, progress=on_progress)
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    out.print(
+        f"read {summary.read} document(s) from {summary.files} file(s): {summary.new} new, "
+        f"{summary.duplicate} duplicate"
+        + (f" ({summary.unchanged} unchanged, not re-extracted)" if summary.unchanged else "")
+        + f", {summary.failed} failed, {summary.skipped} skipped, {summary.warnings} warning(s)"
+    )
+    for title, reasons in (
+        ("failed", summary.failures),
+        ("skipped", summary.skip_reasons),
+        ("warnings", summary.warning_reasons),
+    ):
+        if reasons:
+            out.print(f"{title}:")
+            for reason, count in Counter(reasons).most_common():
+                out.print(f"  {count} × {escape(reason)}")
+    for note in summary.notes[:20]:
+        out.print(f"note: {escape(note)}")
+
+
+def _summary_json(summary: IngestSummary) -> dict[str, Any]:
+    return {
+        "files": summary.files,
+        "read": summary.read,
+        "new": summary.new,
+        "duplicate": summary.duplicate,
+        "unchanged": summary.unchanged,
+        "failed": summary.failed,
+        "skipped": summary.skipped,
+        "warnings": summary.warnings,
+        "failures": dict(summary.failures),
+        "skip_reasons": dict(summary.skip_reasons),
+        "warning_reasons": dict(summary.warning_reasons),
+        "notes": summary.notes,
+    }
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders (recursive), globs; .gz welcome.")
+    ],
+    db: DbOption,
+    outlets: Annotated[
+        list[Path], typer.Option("--outlets", help="Extra outlet table (YAML or CSV); repeatable.")
+    ] = [],  # noqa: B006 - typer reads the default
+    field: Annotated[
+        list[str],
+        typer.Option(
+            "--field", help="JSONL field mapping OURS=THEIRS, e.g. text=body; repeatable."
+        ),
+    ] = [],  # noqa: B006
+    max_doc_mb: Annotated[
+        float, typer.Option(help="Refuse single documents larger than this.")
+    ] = 16.0,
+    min_words: Annotated[int, typer.Option(help="Refuse articles with fewer words.")] = 25,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Read news files into the database: formats sniffed, duplicates and failures counted."""
+    try:
+        options = _build_options(outlets, field, max_doc_mb, min_words)
+        for path in outlets:
+            if not path.is_file():
+                raise ConfigError(f"outlet file not found: {path}")
+    except NewsgraphError as exc:
+        raise _fail(exc.reason) from exc
+    with _open_store(db) as store:
+        summary = _run_ingest(paths, store, options, quiet)
+    if as_json:
+        out.print_json(data=_summary_json(summary))
+    else:
+        _print_summary(summary)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    db: DbOption,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for the JSONL files.", file_okay=False)
+    ],
+) -> None:
+    """Write articles, actors, mentions, events, quotes and stories as JSONL files."""
+    with _open_store(db, readonly=True) as store:
+        counts = export_files(store, out_dir)
+    for name, count in counts.items():
+        out.print(f"{out_dir / (name + '.jsonl')}: {count} record(s)")
+
+
+def _marked(snippet: str) -> str:
+    return escape(snippet).replace(HIT_START, "[bold yellow]").replace(HIT_END, "[/bold yellow]")
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[
+        str, typer.Argument(help='Words (all must match), "quoted phrases", prefix*.')
+    ],
+    db: DbOption,
+    limit: Annotated[int, typer.Option(help="Most results to show.", min=1, max=10_000)] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over article titles and bodies."""
+    with _open_store(db, readonly=True) as store:
+        try:
+            hits = store.search(query, limit=limit)
+        except NewsgraphError as exc:
+            raise _fail(exc.reason) from exc
+    if as_json:
+        rows = [
+            {**hit.__dict__, "snippet": hit.snippet.replace(HIT_START, "").replace(HIT_END, "")}
+            for hit in hits
+        ]
+        out.print_json(data=rows)
+        return
+    if not hits:
+        out.print("no matches")
+        return
+    for hit in hits:
+        head = " · ".join(
+            escape(x) for x in (hit.published or "undated", hit.outlet or "unknown outlet", hit.id)
+        )
+        out.print(f"[bold]{escape(hit.title or '(untitled)')}[/bold]  [dim]{head}[/dim]")
+        out.print(f"  {_marked(hit.snippet)}")
+
+
+@app.command("stats")
+def stats_command(db: DbOption, as_json: JsonOption = False) -> None:
+    """Counts by outlet, language and format, date range, and problems by reason."""
+    with _open_store(db, readonly=True) as store:
+        stats = store.stats()
+    if as_json:
+        out.print_json(data=stats)
+        return
+    out.print(
+        f"{stats['articles']} article(s) from {stats['sources']} input(s), {stats['words']} words; "
+        f"dated {stats['with_date']}, outlet known {stats['with_outlet']}; "
+        f"published {stats['first_published'] or '?'} … {stats['last_published'] or '?'}"
+    )
+    for title, key in (("outlet", "outlets"), ("language", "languages"), ("format", "containers")):
+        table = Table(title=None, show_header=True, box=None, pad_edge=False)
+        table.add_column(title)
+        table.add_column("articles", justify="right")
+        for value, count in stats[key]:
+            table.add_row(escape(str(value) if value is not None else "(unknown)"), str(count))
+        out.print(table)
+    if stats["problems"]:
+        table = Table(show_header=True, box=None, pad_edge=False)
+        table.add_column("severity")
+        table.add_column("reason")
+        table.add_column("inputs", justify="right")
+        for problem in stats["problems"]:
+            table.add_row(problem["severity"], escape(problem["reason"]), str(problem["count"]))
+        out.print(table)
+
+
+@app.command("demo")
+def demo_command(
+    db: Annotated[Path, typer.Option("--db", help="Database to create.", dir_okay=False)] = Path(
+        "newsgraph-demo.db"
+    ),
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Where to export.", file_okay=False)
+    ] = Path("demo-export"),
+) -> None:
+    """Run the main job on the built-in demo corpus: ingest, summary, search, export."""
+    corpus = resources.files("newsgraph.demo")
+    with resources.as_file(corpus) as demo_dir:
+        options = IngestOptions(outlet_files=(Path(demo_dir) / "outlets.yaml",))
+        out.rule("ingest: the demo corpus (30-odd articles, every supported format)")
+        with _open_store(db) as store:
+            summary = _run_ingest([str(Path(demo_dir) / "corpus")], store, options, quiet=False)
+            _print_summary(summary)
+            out.rule("stats")
+    stats_command(db)
+    out.rule('search: "Wagner"')
+    search_command("Wagner", db, limit=5)
+    out.rule("export")
+    export_command(db, out_dir)
+    out.print(f"\nNext: newsgraph search QUERY --db {db}   ·   newsgraph stats --db {db}")
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    try:
+        app()
+    except NewsgraphError as exc:
+        err.print(f"error: {escape(exc.reason)}")
+        sys.exit(2)

@@ -1,0 +1,1 @@
+"""The built-in demo corpus (our own writing) and its outlet table."""

@@ -1,0 +1,1 @@
+"""Article metadata: language, outlet, publication date, canonical URL."""

@@ -1,0 +1,176 @@
+"""``ingest``: files in, clean articles stored, every failure accounted for.
+
+Two passes over the input. The first counts, per source, the short lines its text documents
+share (navigation, section labels, promos), so that the second pass can drop them as that
+source's furniture whatever order the documents come in. The second pass reads, extracts and
+stores. Inputs already stored unchanged are recognised by their hash and not extracted again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .article import ArticleContext, build_article, source_group
+from .clean.boilerplate import repeatable_lines
+from .errors import NewsgraphError
+from .extract.text import prepare_text
+from .meta.outlets import load_outlets
+from .options import IngestOptions
+from .readers import read_input
+from .records import RawDocument, Skipped
+from .sources import InputFile, expand_inputs
+from .store import Store
+
+LOGGER = logging.getLogger(__name__)
+
+EXTRACTOR_VERSION = 1
+"""Bump when extraction changes enough that stored articles should be re-extracted."""
+COMMIT_EVERY = 200
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    files: int = 0
+    read: int = 0
+    """Documents read: articles stored, duplicates, and records that failed."""
+    new: int = 0
+    duplicate: int = 0
+    unchanged: int = 0
+    """Of the duplicates: inputs already ingested byte for byte, not extracted again."""
+    failed: int = 0
+    """Documents (or whole inputs) that could not be read or yielded no article: errors."""
+    skipped: int = 0
+    """Documents passed over on purpose with a warning (a feed entry holding only a summary)."""
+    warnings: int = 0
+    """Stored articles that needed a lossy repair (undecodable bytes replaced, ...)."""
+    failures: Counter[str] = field(default_factory=Counter)
+    skip_reasons: Counter[str] = field(default_factory=Counter)
+    warning_reasons: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """False only when nothing at all could be read."""
+        return self.new + self.duplicate > 0 or self.failed == 0
+
+
+ProgressCallback = Callable[[str, IngestSummary], None]
+
+
+def ingest(
+    paths: Iterable[str],
+    store: Store,
+    options: IngestOptions | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> IngestSummary:
+    """Read every input under ``paths`` into ``store``; never raises for a bad input."""
+    options = options or IngestOptions()
+    summary = IngestSummary()
+    files: list[InputFile] = []
+    for item in expand_inputs(list(paths)):
+        if isinstance(item, Skipped):
+            summary.read += 1
+            _record_problem(store, summary, item)
+        else:
+            files.append(item)
+    summary.files = len(files)
+    with store.transaction():
+        _count_repeated_lines(files, store, options)
+    context = ArticleContext(options=options, outlets=load_outlets(options.outlet_files))
+    pending = 0
+    for item in files:
+        with store.transaction():
+            for document in read_input(item, options):
+                _ingest_one(document, store, context, summary)
+                pending += 1
+                if pending >= COMMIT_EVERY:
+                    store.db.conn.commit()
+                    pending = 0
+                if progress:
+                    progress(item.source, summary)
+        if progress:
+            progress(item.source, summary)
+    return summary
+
+
+def _count_repeated_lines(files: list[InputFile], store: Store, options: IngestOptions) -> None:
+    for item in files:
+        for document in read_input(item, options, formats=frozenset({"text", "jsonl"})):
+            if isinstance(document, RawDocument) and document.content_type == "text":
+                text, _ = prepare_text(document.content)
+                store.count_lines(source_group(document), document.raw_hash, repeatable_lines(text))
+
+
+def _ingest_one(
+    document: RawDocument | Skipped, store: Store, context: ArticleContext, summary: IngestSummary
+) -> None:
+    if isinstance(document, Skipped):
+        if document.severity == "info":
+            summary.notes.append(f"{document.source}: {document.reason}")
+            return
+        summary.read += 1
+        _record_problem(store, summary, document)
+        if document.severity == "error":
+            store.record_input(
+                document.source,
+                document.raw_hash,
+                "failed",
+                EXTRACTOR_VERSION,
+                reason=document.reason,
+            )
+        return
+    summary.read += 1
+    if store.input_done(document.source, document.raw_hash, EXTRACTOR_VERSION):
+        summary.duplicate += 1
+        summary.unchanged += 1
+        return
+    group = source_group(document)
+    if group not in context.repeated_lines:
+        context.repeated_lines[group] = store.repeated_lines(
+            group, context.options.repeated_line_min_docs
+        )
+    try:
+        article = build_article(document, context)
+    except NewsgraphError as exc:
+        reason = exc.reason
+    except Exception as exc:  # one broken document must not stop the batch
+        LOGGER.exception("extraction failed on %s", document.source)
+        reason = f"internal error while extracting: {type(exc).__name__}: {exc}"[:300]
+    else:
+        status = store.add_article(article)
+        store.clear_problems(document.source)
+        for warning in article.warnings:
+            store.add_problem(Skipped(document.source, warning, "read", "warning"))
+            summary.warnings += 1
+            summary.warning_reasons[warning] += 1
+        store.record_input(
+            document.source, document.raw_hash, status, EXTRACTOR_VERSION, article_id=article.id
+        )
+        if status == "new":
+            summary.new += 1
+            summary.new_ids.append(article.id)
+        else:
+            summary.duplicate += 1
+        return
+    failure = Skipped(document.source, reason, "extract", "error", document.raw_hash)
+    _record_problem(store, summary, failure)
+    store.record_input(
+        document.source, document.raw_hash, "failed", EXTRACTOR_VERSION, reason=reason
+    )
+
+
+def _record_problem(store: Store, summary: IngestSummary, skipped: Skipped) -> None:
+    """Count a document that produced no article, and keep its reason in the errors table."""
+    store.add_problem(skipped)
+    if skipped.severity == "warning":
+        summary.skipped += 1
+        summary.skip_reasons[skipped.reason] += 1
+    else:
+        summary.failed += 1
+        summary.failures[skipped.reason] += 1
+    LOGGER.info("%s %s: %s", skipped.severity, skipped.source, skipped.reason)

@@ -1,0 +1,97 @@
+"""Typed records that travel between the stages of the pipeline.
+
+Each stage takes one kind of record and produces the next; all of them are plain data (strings,
+numbers, lists, dicts) so they cross process boundaries cheaply and serialise to JSON as they are.
+
+    InputFile --readers--> RawDocument | Skipped --extraction--> Article --store--> SQLite
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ContentType = Literal["html", "text"]
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(slots=True, frozen=True)
+class RawDocument:
+    """One document as a reader found it: undecided content plus whatever metadata came with it.
+
+    Metadata here comes from the *container* (a JSONL field, a feed entry, a WARC header); the
+    extraction stage combines it with what it finds in the content itself.
+    """
+
+    source: str
+    """Input path or URL as given; records inside containers get a ``#n`` suffix."""
+    container: str
+    """How it was packed: ``file``, ``jsonl``, ``warc`` or ``feed``."""
+    content_type: ContentType
+    content: str
+    raw_hash: str
+    """SHA-256 of the bytes the content was decoded from: the key for skipping unchanged input."""
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+    authors: tuple[str, ...] = ()
+    fetched: str | None = None
+    """When a crawler fetched it (WARC-Date, HTTP Date). Provenance only, never a publication date."""
+    warnings: tuple[str, ...] = ()
+    """Reasons for repairs that lost information (undecodable bytes replaced, ...)."""
+
+
+@dataclass(slots=True, frozen=True)
+class Skipped:
+    """An input, or a record inside one, that produced no document, with the reason why."""
+
+    source: str
+    reason: str
+    stage: str = "read"
+    severity: Severity = "error"
+    raw_hash: str | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """A clean article: body without boilerplate, repaired text, and its metadata.
+
+    ``provenance`` says, for each metadata field, where its value came from (for example
+    ``{"published": "text: date header line", "outlet": "credit line: Read Full Article at
+    RT.com"}``) so that an analyst can check any value against its source.
+    """
+
+    id: str
+    source: str
+    url: str | None
+    outlet: str | None
+    title: str | None
+    published: str | None
+    language: str | None
+    text: str
+    content_hash: str
+    container: str
+    content_type: ContentType
+    raw_hash: str
+    story_id: str | None = None
+    authors: list[str] = field(default_factory=list)
+    description: str | None = None
+    dateline: str | None = None
+    via: str | None = None
+    """The aggregator or host that carried an article credited to another outlet."""
+    fetched: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+    repairs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    removed_lines: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})

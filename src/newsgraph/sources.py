@@ -1,0 +1,146 @@
+"""Turning what the user typed (files, folders, globs, URLs) into byte streams we can sniff.
+
+Compression is undone here, once, so that readers see plain bytes whatever the extension says.
+Every stream is capped: a gzip bomb or a 10 GB "article" stops with a reason instead of filling
+memory.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import EmptyInput, InputError, InputTooLarge, MalformedInput
+from .options import Limits
+from .records import Skipped
+
+GZIP_MAGIC = b"\x1f\x8b"
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(slots=True, frozen=True)
+class InputFile:
+    """One file to read; ``source`` is how the user named it, kept for provenance."""
+
+    source: str
+    path: Path
+
+
+def expand_inputs(patterns: list[str]) -> Iterator[InputFile | Skipped]:
+    """Yield every file named by ``patterns``: files, folders (recursively) and globs.
+
+    A pattern that matches nothing yields a ``Skipped`` with the reason, rather than passing
+    silently. Files are
+    yielded in sorted order so that runs are reproducible.
+    """
+    seen: set[Path] = set()
+    for pattern in patterns:
+        candidates: list[Path]
+        path = Path(pattern)
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            candidates = [path]
+        elif glob.has_magic(pattern):
+            candidates = []
+            for match in sorted(glob.glob(pattern, recursive=True)):
+                m = Path(match)
+                candidates.extend(
+                    sorted(p for p in m.rglob("*") if p.is_file()) if m.is_dir() else [m]
+                )
+        else:
+            yield Skipped(pattern, "no such file or folder")
+            continue
+        if not candidates and not path.is_file():
+            yield Skipped(pattern, "nothing matched this pattern")
+        for candidate in candidates:
+            if candidate.name.startswith(".") and candidate != path:
+                continue  # hidden files in folders (.DS_Store, .git) are not news
+            resolved = candidate.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            yield InputFile(source=str(candidate), path=candidate)
+
+
+class CappedReader(io.RawIOBase):
+    """A read-only stream that raises ``InputTooLarge`` once more than ``cap`` bytes went by."""
+
+    def __init__(self, inner: BinaryIO, cap: int, what: str) -> None:
+        self._inner = inner
+        self._cap = cap
+        self._what = what
+        self.consumed = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._inner.read(len(buffer))
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise MalformedInput(f"truncated or corrupt gzip stream: {exc}") from exc
+        n = len(data)
+        self.consumed += n
+        if self.consumed > self._cap:
+            raise InputTooLarge(
+                f"{self._what} exceeds the limit of {self._cap // (1024 * 1024)} MB"
+            )
+        buffer[:n] = data
+        return n
+
+
+@dataclass(slots=True)
+class OpenedInput:
+    """A byte stream positioned at the start of the (decompressed) content, plus its first bytes."""
+
+    stream: BinaryIO
+    head: bytes
+    compressed: bool
+    size_on_disk: int
+
+
+def open_input(path: Path, limits: Limits) -> OpenedInput:
+    """Open ``path``, undo gzip if the bytes say so, and return a capped stream and its head."""
+    try:
+        size = path.stat().st_size
+        raw = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot open file: {exc.strerror or exc}") from exc
+    if size == 0:
+        raw.close()
+        raise EmptyInput("empty file")
+    magic = raw.read(2)
+    raw.seek(0)
+    compressed = magic == GZIP_MAGIC
+    inner: BinaryIO = raw
+    cap = limits.max_input_bytes
+    if compressed:
+        inner = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
+        # a stream that inflates far past its own size is refused before it fills memory
+        cap = min(cap, max(size * limits.max_compression_ratio, limits.max_document_bytes))
+    capped = CappedReader(inner, cap, "decompressed content" if compressed else "file")
+    stream = io.BufferedReader(capped, buffer_size=SNIFF_BYTES)
+    try:
+        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    except InputError:
+        stream.close()
+        raise
+    if not head.strip():
+        stream.close()
+        raise EmptyInput("empty file" if not compressed else "empty after decompression")
+    return OpenedInput(stream=stream, head=head, compressed=compressed, size_on_disk=size)
+
+
+def read_capped(stream: BinaryIO, limit: int, what: str = "document") -> bytes:
+    """Read a whole single-document stream, refusing anything larger than ``limit`` bytes."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLarge(f"{what} is larger than the limit of {limit // (1024 * 1024)} MB")
+    return data

@@ -1,0 +1,294 @@
+"""Reading and writing the newsgraph SQLite file.
+
+Writes go through plain SQL inside explicit transactions (one commit per batch, not per row);
+the schema, full-text index and migrations go through sqlite-utils. The file runs in WAL mode so
+that readers (``search``, ``serve``) keep working while ``ingest`` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from ..errors import StoreError
+from ..records import Article, Skipped
+from .migrations import migrate
+
+_JSON_FIELDS = ("authors", "provenance", "repairs", "warnings")
+_ARTICLE_COLUMNS = (
+    "id", "content_hash", "source", "url", "outlet", "title", "published", "language", "text",
+    "story_id", "container", "content_type", "raw_hash", "authors", "description", "dateline",
+    "via", "fetched", "provenance", "repairs", "warnings", "removed_lines", "word_count",
+    "ingested_at",
+)  # fmt: skip
+HIT_START, HIT_END = "\x02", "\x03"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True, frozen=True)
+class SearchHit:
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    snippet: str
+    """Matching words are wrapped in ``HIT_START`` / ``HIT_END`` so any front end can mark them."""
+    score: float
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user typed into a safe FTS5 query: words are ANDed, "quoted phrases" kept,
+    a trailing * keeps prefix search; FTS5 operators in the input are treated as words."""
+    parts: list[str] = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
+        if phrase.strip():
+            tokens = re.findall(r"\w+", phrase)
+            if tokens:
+                parts.append('"' + " ".join(tokens) + '"')
+            continue
+        prefix = word.endswith("*")
+        tokens = re.findall(r"\w+", word)
+        for i, token in enumerate(tokens):
+            star = "*" if prefix and i == len(tokens) - 1 else ""
+            parts.append(f'"{token}"{star}')
+    return " ".join(parts)
+
+
+class Store:
+    """One newsgraph database file."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly and not self.path.exists():
+            raise StoreError(f"no database at {self.path}")
+        try:
+            if readonly:
+                conn = sqlite3.connect(
+                    f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+                )
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, check_same_thread=False)
+            conn.execute("pragma busy_timeout = 30000")
+            self.db = sqlite_utils.Database(conn)
+            if not readonly:
+                self.db.execute("pragma journal_mode = wal")
+                self.db.execute("pragma synchronous = normal")
+                self.migrations_applied = migrate(self.db)
+            self.db.execute("pragma foreign_keys = on")
+            if readonly and "articles" not in self.db.table_names():
+                raise StoreError(f"{self.path} is not a newsgraph database")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes into one commit; roll all of them back if the block fails."""
+        try:
+            yield
+            self.db.conn.commit()
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+
+    # --- inputs ------------------------------------------------------------------------------
+
+    def input_done(self, source: str, raw_hash: str, extractor_version: int) -> bool:
+        """True when this exact input was already ingested by this extractor version."""
+        row = self.db.execute(
+            "select 1 from inputs where source = ? and raw_hash = ? and extractor_version = ?"
+            " and status in ('new', 'duplicate')",
+            [source, raw_hash, extractor_version],
+        ).fetchone()
+        return row is not None
+
+    def record_input(
+        self,
+        source: str,
+        raw_hash: str | None,
+        status: str,
+        extractor_version: int,
+        *,
+        article_id: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "insert into inputs (source, raw_hash, status, article_id, reason, extractor_version, seen_at)"
+            " values (?, ?, ?, ?, ?, ?, ?) on conflict(source) do update set raw_hash = excluded.raw_hash,"
+            " status = excluded.status, article_id = excluded.article_id, reason = excluded.reason,"
+            " extractor_version = excluded.extractor_version",
+            [source, raw_hash, status, article_id, reason, extractor_version, _now()],
+        )
+
+    # --- articles ----------------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> str:
+        """Store ``article`` unless the same text is stored already; return 'new' or 'duplicate'.
+
+        Either way the input is linked to the stored article in ``article_sources``, so a
+        syndicated copy is remembered as another source of the same article.
+        """
+        exists = self.db.execute("select 1 from articles where id = ?", [article.id]).fetchone()
+        status = "duplicate" if exists else "new"
+        if not exists:
+            row = article.to_dict()
+            for name in _JSON_FIELDS:
+                row[name] = json.dumps(row[name], ensure_ascii=False)
+            row["word_count"] = len(article.text.split())
+            row["ingested_at"] = _now()
+            columns = [c for c in _ARTICLE_COLUMNS if c in row]
+            self.db.execute(
+                f"insert into articles ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
+                [row[c] for c in columns],
+            )
+        self.db.execute(
+            "insert or ignore into article_sources (article_id, source, url, outlet, raw_hash, seen_at)"
+            " values (?, ?, ?, ?, ?, ?)",
+            [article.id, article.source, article.url, article.outlet, article.raw_hash, _now()],
+        )
+        return status
+
+    def get_article(self, article_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from articles where id = ?", [article_id]))
+        return _decode_article(rows[0]) if rows else None
+
+    def iter_articles(self) -> Iterator[dict[str, Any]]:
+        for row in self.db.query("select * from articles order by coalesce(published, ''), id"):
+            yield _decode_article(row)
+
+    def article_count(self) -> int:
+        return int(self.db.execute("select count(*) from articles").fetchone()[0])
+
+    # --- errors ------------------------------------------------------------------------------
+
+    def add_problem(self, skipped: Skipped) -> None:
+        self.db.execute(
+            "insert or ignore into errors (source, stage, severity, reason, seen_at) values (?, ?, ?, ?, ?)",
+            [skipped.source, skipped.stage, skipped.severity, skipped.reason, _now()],
+        )
+
+    def clear_problems(self, source: str) -> None:
+        """Forget earlier problems of an input that has now been ingested."""
+        self.db.execute("delete from errors where source = ?", [source])
+
+    def problems(self, severity: str | None = None) -> list[dict[str, Any]]:
+        sql = "select source, stage, severity, reason, seen_at from errors"
+        params: list[Any] = []
+        if severity:
+            sql += " where severity = ?"
+            params.append(severity)
+        return list(self.db.query(sql + " order by source", params))
+
+    # --- furniture lines repeated across a source's documents ----------------------------------
+
+    def count_lines(self, group: str, raw_hash: str, line_hashes: set[str]) -> None:
+        """Count a document's short lines for its source group, once per document."""
+        cursor = self.db.execute(
+            "insert or ignore into repeated_line_docs (group_key, raw_hash) values (?, ?)",
+            [group, raw_hash],
+        )
+        if cursor.rowcount == 0:
+            return
+        self.db.conn.executemany(
+            "insert into repeated_lines (group_key, line_hash, doc_count) values (?, ?, 1)"
+            " on conflict(group_key, line_hash) do update set doc_count = doc_count + 1",
+            [(group, h) for h in line_hashes],
+        )
+
+    def repeated_lines(self, group: str, min_docs: int) -> set[str]:
+        rows = self.db.execute(
+            "select line_hash from repeated_lines where group_key = ? and doc_count >= ?",
+            [group, min_docs],
+        )
+        return {row[0] for row in rows}
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def search(self, text: str, *, limit: int = 20) -> list[SearchHit]:
+        query = fts_query(text)
+        if not query:
+            return []
+        sql = (
+            "select a.id, a.title, a.outlet, a.published, a.language,"
+            f" snippet(articles_fts, 1, '{HIT_START}', '{HIT_END}', '…', 16) as snippet,"
+            " bm25(articles_fts) as score"
+            " from articles_fts join articles a on a.rowid = articles_fts.rowid"
+            " where articles_fts match ? order by score limit ?"
+        )
+        try:
+            rows = self.db.execute(sql, [query, limit]).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"search failed: {exc}") from exc
+        return [SearchHit(*row) for row in rows]
+
+    def stats(self) -> dict[str, Any]:
+        def grouped(column: str) -> list[tuple[str | None, int]]:
+            rows = self.db.execute(
+                f"select {column}, count(*) from articles group by {column} order by count(*) desc, {column}"
+            )
+            return [(r[0], r[1]) for r in rows]
+
+        first, last = self.db.execute(
+            "select min(published), max(published) from articles"
+        ).fetchone()
+        problems = self.db.execute(
+            "select severity, reason, count(*) from errors group by severity, reason"
+            " order by severity, count(*) desc"
+        ).fetchall()
+        return {
+            "articles": self.article_count(),
+            "sources": int(self.db.execute("select count(*) from article_sources").fetchone()[0]),
+            "words": int(
+                self.db.execute("select coalesce(sum(word_count), 0) from articles").fetchone()[0]
+            ),
+            "with_date": int(
+                self.db.execute(
+                    "select count(*) from articles where published is not null"
+                ).fetchone()[0]
+            ),
+            "with_outlet": int(
+                self.db.execute(
+                    "select count(*) from articles where outlet is not null"
+                ).fetchone()[0]
+            ),
+            "first_published": first,
+            "last_published": last,
+            "outlets": grouped("outlet"),
+            "languages": grouped("language"),
+            "containers": grouped("container"),
+            "problems": [{"severity": s, "reason": r, "count": c} for s, r, c in problems],
+        }
+
+
+def _decode_article(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for name in _JSON_FIELDS:
+        value = out.get(name)
+        out[name] = (
+            json.loads(value)
+            if isinstance(value, str) and value
+            else ([] if name != "provenance" else {})
+        )
+    return out

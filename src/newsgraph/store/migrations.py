@@ -1,0 +1,145 @@
+"""Schema migrations, applied in order and recorded in the database itself.
+
+A database written by an older newsgraph is brought up to date on open; one written by a newer
+newsgraph is refused rather than misread. Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlite_utils
+
+from ..errors import SchemaTooNew
+
+Migration = tuple[int, str, Callable[[sqlite_utils.Database], None]]
+
+
+def _initial(db: sqlite_utils.Database) -> None:
+    # Every step is written to be safe to repeat: SQLite commits DDL statement by statement, so a
+    # migration cut short by a crash is completed, not failed, on the next open.
+    db["articles"].create(
+        {
+            "id": str,
+            "content_hash": str,
+            "source": str,
+            "url": str,
+            "outlet": str,
+            "title": str,
+            "published": str,
+            "language": str,
+            "text": str,
+            "story_id": str,
+            "container": str,
+            "content_type": str,
+            "raw_hash": str,
+            "authors": str,
+            "description": str,
+            "dateline": str,
+            "via": str,
+            "fetched": str,
+            "provenance": str,
+            "repairs": str,
+            "warnings": str,
+            "removed_lines": int,
+            "word_count": int,
+            "ingested_at": str,
+        },
+        pk="id",
+        not_null={"content_hash", "source", "text"},
+        if_not_exists=True,
+    )
+    db["articles"].create_index(["content_hash"], unique=True, if_not_exists=True)
+    db["articles"].create_index(["outlet"], if_not_exists=True)
+    db["articles"].create_index(["published"], if_not_exists=True)
+    db["articles"].create_index(["language"], if_not_exists=True)
+    if not db["articles"].detect_fts():
+        db["articles"].enable_fts(
+            ["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+        )
+    db["article_sources"].create(
+        {
+            "article_id": str,
+            "source": str,
+            "url": str,
+            "outlet": str,
+            "raw_hash": str,
+            "seen_at": str,
+        },
+        pk=("article_id", "source"),
+        foreign_keys=[("article_id", "articles", "id")],
+        if_not_exists=True,
+    )
+    db["inputs"].create(
+        {
+            "source": str,
+            "raw_hash": str,
+            "status": str,
+            "article_id": str,
+            "reason": str,
+            "extractor_version": int,
+            "seen_at": str,
+        },
+        pk="source",
+        if_not_exists=True,
+    )
+    db["errors"].create(
+        {"id": int, "source": str, "stage": str, "severity": str, "reason": str, "seen_at": str},
+        pk="id",
+        if_not_exists=True,
+    )
+    db["errors"].create_index(["source", "reason"], unique=True, if_not_exists=True)
+    db["repeated_lines"].create(
+        {"group_key": str, "line_hash": str, "doc_count": int},
+        pk=("group_key", "line_hash"),
+        if_not_exists=True,
+    )
+    db["repeated_line_docs"].create(
+        {"group_key": str, "raw_hash": str}, pk=("group_key", "raw_hash"), if_not_exists=True
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    (
+        1,
+        "initial: articles with full-text search, sources, inputs, errors, repeated lines",
+        _initial,
+    ),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def applied_version(db: sqlite_utils.Database) -> int:
+    if "_migrations" not in db.table_names():
+        return 0
+    row = db.execute("select max(id) from _migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply every migration the database lacks; return the names of those applied."""
+    current = applied_version(db)
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"database schema version {current} is newer than this newsgraph knows ({SCHEMA_VERSION}): "
+            "upgrade newsgraph"
+        )
+    applied = []
+    db["_migrations"].create(
+        {"id": int, "name": str, "applied_at": str}, pk="id", if_not_exists=True
+    )
+    for number, name, step in MIGRATIONS:
+        if number <= current:
+            continue
+        step(db)
+        with db.conn:
+            db["_migrations"].insert(
+                {
+                    "id": number,
+                    "name": name,
+                    "applied_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                }
+            )
+        applied.append(name)
+    return applied
