@@ -102,7 +102,7 @@ def build_article(raw: RawDocument, ctx: ArticleContext) -> Article:
             text_parts.header.fields.get("published") if text_parts else None,
             "text: date header line",
         ),
-        (html.published if html else None, "html: htmldate (metadata and markup)"),
+        (html.published if html else None, (html.published_how if html else None) or "html"),
     )
     language = detect_language(text)
     if language:

@@ -35,7 +35,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, highlight=False)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The newsgraph SQLite file.", dir_okay=False)]
@@ -317,6 +317,94 @@ def demo_command(
     export_command(db, out_dir)
     out.print(f"\nNext: newsgraph search QUERY --db {db}   ·   newsgraph stats --db {db}")
     if not summary.ok:
+        raise typer.Exit(1)
+
+
+evaluate_app = typer.Typer(
+    help="Score a stage on the public benchmarks, beside published peers.", no_args_is_help=True
+)
+app.add_typer(evaluate_app, name="evaluate")
+
+_METRIC_ORDER = ("f1", "precision", "recall", "accuracy")
+
+
+def _score_cells(scores: dict[str, float]) -> list[str]:
+    return [f"{scores[m]:.3f}" if m in scores else "" for m in _METRIC_ORDER]
+
+
+def _print_report(report: Any, floors: dict[str, dict[str, float]]) -> None:
+    from .evaluation.peers import peers_source
+
+    table = Table(title=f"{report.title} — {report.metric}", title_justify="left", show_lines=False)
+    table.add_column("system")
+    for metric in _METRIC_ORDER:
+        table.add_column(metric, justify="right")
+    table.add_column("n", justify="right")
+    table.add_column("note")
+    for row in report.ours:
+        style = "bold" if row.system == "newsgraph" else None
+        table.add_row(
+            escape(row.system), *_score_cells(row.scores), str(row.n), escape(row.note), style=style
+        )
+    for row in report.scored_here:
+        table.add_row(
+            escape(row.system), *_score_cells(row.scores), str(row.n), escape(row.note), style="dim"
+        )
+    for peer in report.published:
+        table.add_row(escape(peer.system), *_score_cells(peer.scores), "", "published", style="dim")
+    out.print(table)
+    if report.published or peers_source(report.benchmark):
+        out.print(f"[dim]published figures: {escape(peers_source(report.benchmark))}[/dim]")
+    for metric, floor in floors.get(report.benchmark, {}).items():
+        ours = next(r for r in report.ours if r.system == "newsgraph").scores.get(metric, 0.0)
+        verdict = "[green]ok[/green]" if ours >= floor else "[red]BELOW FLOOR[/red]"
+        out.print(f"CI floor {metric} ≥ {floor}: {ours:.4f} {verdict}")
+    out.print()
+
+
+@evaluate_app.command("extraction")
+def evaluate_extraction_command(
+    benchmarks: Annotated[
+        Path, typer.Option(help="Folder holding the public benchmarks.", file_okay=False)
+    ] = Path("../shared/benchmarks"),
+    only: Annotated[
+        list[str],
+        typer.Option("--only", help="zyte, trafilatura, wcxb, daniel, htmldate; repeatable."),
+    ] = [],  # noqa: B006
+    jobs: Annotated[int, typer.Option(help="Worker processes (0: one per core).", min=0)] = 0,
+    limit: Annotated[
+        int, typer.Option(help="At most this many pages per benchmark (0: all).", min=0)
+    ] = 0,
+    as_json: JsonOption = False,
+    check_floors: Annotated[
+        bool, typer.Option(help="Exit 1 if a score is below its CI floor.")
+    ] = False,
+) -> None:
+    """Article bodies and publication dates: Zyte, trafilatura's set, WCXB, DAnIEL, htmldate."""
+    from .evaluation.extraction import evaluate_extraction
+    from .evaluation.floors import below_floor, load_floors
+
+    floors = load_floors()
+    problems: list[str] = []
+    reports = []
+    try:
+        for report in evaluate_extraction(
+            benchmarks, only=only or None, jobs=jobs or None, limit=limit or None
+        ):
+            reports.append(report)
+            if limit == 0:
+                problems.extend(below_floor(report, floors))
+            if not as_json:
+                _print_report(report, floors)
+    except NewsgraphError as exc:
+        raise _fail(exc.reason) from exc
+    if as_json:
+        import dataclasses
+
+        out.print_json(data=[dataclasses.asdict(r) for r in reports])
+    if check_floors and problems:
+        for problem in problems:
+            err.print(f"below floor: {escape(problem)}")
         raise typer.Exit(1)
 
 

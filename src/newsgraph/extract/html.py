@@ -8,10 +8,12 @@ the body it returns is passed through the same caption/related-box/credit rules 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
 import trafilatura
+from htmldate import find_date
 from lxml import html as lxml_html
 
 from ..clean.boilerplate import Kind, classify_line
@@ -34,6 +36,7 @@ class HtmlParts:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published: str | None = None
+    published_how: str | None = None
     sitename: str | None = None
     url: str | None = None
     description: str | None = None
@@ -57,6 +60,12 @@ def extract_html(html: str, *, url: str | None = None, clean_lines: bool = True)
             include_formatting=False,
             deduplicate=False,
             fast=False,
+            # the date is settled by publication_date() on the raw page; keep this pass cheap
+            date_extraction_params={
+                "original_date": True,
+                "extensive_search": False,
+                "max_date": dt.date.today().isoformat(),
+            },
         )
     except Exception as exc:  # trafilatura raises a wide range on broken markup
         LOGGER.debug("trafilatura failed on %s: %s", url, exc)
@@ -67,12 +76,12 @@ def extract_html(html: str, *, url: str | None = None, clean_lines: bool = True)
             text=(document.text or "").strip(),
             title=_clean(document.title),
             authors=[a.strip() for a in (document.author or "").split(";") if a.strip()],
-            published=normalise_date(document.date),
             sitename=_clean(document.sitename),
             url=document.url or url,
             description=_clean(document.description),
             html_language=(document.language or None),
         )
+    parts.published, parts.published_how = publication_date(html, url)
     if not parts.text:
         fallback = html_to_text(html)
         if not fallback.strip():
@@ -82,6 +91,50 @@ def extract_html(html: str, *, url: str | None = None, clean_lines: bool = True)
     if clean_lines and parts.method == "trafilatura":
         parts.text, parts.removed_lines = _drop_furniture_lines(parts.text)
     return parts
+
+
+def publication_date(html: str, url: str | None) -> tuple[str | None, str | None]:
+    """The page's publication date and how it was found, or (None, None).
+
+    htmldate's structured pass (meta tags, JSON-LD, ``<time>``, the URL) is trusted as it is. Its
+    free-text search is not: on htmldate's own evaluation set, dates found only that way are
+    wrong a third of the time. Two checks remove most of those errors and almost none of the
+    right answers: the earliest and the latest date the search finds must be the same day (the
+    page offers no rival date), and a 1 January date must be written out somewhere in the page
+    (htmldate pads a bare year, such as a copyright line's, to 1 January).
+    """
+    today = dt.date.today().isoformat()
+    try:
+        structured = find_date(
+            html, extensive_search=False, original_date=True, url=url, max_date=today
+        )
+        if structured and _stated_in_page(structured, html):
+            return normalise_date(structured), "html: date metadata or markup (htmldate)"
+        earliest = find_date(
+            html, extensive_search=True, original_date=True, url=url, max_date=today
+        )
+        if not earliest or not _stated_in_page(earliest, html):
+            return None, None
+        latest = find_date(
+            html, extensive_search=True, original_date=False, url=url, max_date=today
+        )
+    except Exception:  # htmldate raises a wide range on broken markup
+        return None, None
+    if earliest != latest:
+        return None, None
+    return normalise_date(earliest), "html: date in the page text (htmldate, unambiguous)"
+
+
+def _stated_in_page(date: str, html: str) -> bool:
+    """False for a 1 January that the page never writes out in full (a padded bare year)."""
+    if not date.endswith("-01-01"):
+        return True
+    year = date[:4]
+    lowered = html.lower()
+    forms = (f"{year}-01-01", f"01.01.{year}", f"1.1.{year}", f"{year}/01/01", f"01/01/{year}",
+             f"january 1, {year}", f"1 january {year}", f"1er janvier {year}", f"1 janvier {year}",
+             f"1. januar {year}", f"{year}0101", f"1 января {year}")  # fmt: skip
+    return any(form in lowered for form in forms)
 
 
 def _clean(value: str | None) -> str | None:

@@ -1,0 +1,29 @@
+"""Extraction quality on the public benchmarks, gated by the floors in floors.json.
+
+Runs every benchmark in full (a few minutes on two cores). Floors may only rise: see
+test_floors_only_rise.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsgraph.evaluation.extraction import evaluate_extraction
+from newsgraph.evaluation.floors import below_floor, load_floors
+
+pytestmark = [pytest.mark.evaluation, pytest.mark.slow, pytest.mark.xdist_group("evaluation")]
+
+
+@pytest.mark.parametrize("benchmark", sorted(load_floors()))
+def test_extraction_scores_hold_their_floors(benchmarks_dir: Path, benchmark: str) -> None:
+    reports = list(
+        evaluate_extraction(
+            benchmarks_dir, only=[benchmark.split("_")[0]], jobs=1, with_reference=False
+        )
+    )
+    report = next(r for r in reports if r.benchmark == benchmark)
+    ours = next(r for r in report.ours if r.system == "newsgraph")
+    assert ours.n > 0
+    assert below_floor(report) == [], ours.scores
