@@ -211,10 +211,14 @@ def _settle_outlet(
     if host_outlet and not host_outlet.is_aggregator:
         provenance["outlet"] = f"URL host: {host}"
         return host_outlet.name, None
-    for named, line in text.credits if text else []:
-        credited = outlets.resolve(named)
+    credits = [
+        (named, line, outlets.resolve(named)) for named, line in (text.credits if text else [])
+    ]
+    via = via or next(
+        (known.name for _, _, known in credits if known and known.is_aggregator), None
+    )
+    for named, line, credited in credits:
         if credited and credited.is_aggregator:
-            via = via or credited.name
             continue
         if credited or _plausible_name(named):
             provenance["outlet"] = f"credit line: {line}"

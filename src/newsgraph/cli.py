@@ -408,6 +408,79 @@ def evaluate_extraction_command(
         raise typer.Exit(1)
 
 
+bench_app = typer.Typer(
+    help="Speed and memory figures (printed, never asserted).", no_args_is_help=True
+)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("ingest")
+def bench_ingest_command(
+    benchmarks: Annotated[
+        Path,
+        typer.Option(
+            help="Folder holding the public benchmarks (its HTML pages are used).", file_okay=False
+        ),
+    ] = Path("../shared/benchmarks"),
+    text_docs: Annotated[
+        int, typer.Option(help="Size of the generated text corpus (0: skip).", min=0)
+    ] = 10_000,
+    html_limit: Annotated[
+        int, typer.Option(help="At most this many HTML pages (0: all).", min=0)
+    ] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest throughput (docs/s, MB/s) and peak memory, with plain trafilatura as the reference."""
+    from .bench import bench_ingest
+
+    try:
+        rows = bench_ingest(
+            benchmarks if benchmarks.exists() else None,
+            text_docs=text_docs,
+            html_limit=html_limit or None,
+        )
+    except NewsgraphError as exc:
+        raise _fail(exc.reason) from exc
+    if as_json:
+        out.print_json(
+            data=[
+                {
+                    **r.__dict__,
+                    "docs_per_second": r.docs_per_second,
+                    "mb_per_second": r.mb_per_second,
+                }
+                for r in rows
+            ]
+        )
+        return
+    table = Table(title="ingest throughput (one process)", title_justify="left")
+    for column in (
+        "corpus",
+        "system",
+        "docs",
+        "MB",
+        "seconds",
+        "docs/s",
+        "MB/s",
+        "peak RSS MB",
+        "time ratio",
+    ):
+        table.add_column(column, justify="left" if column in ("corpus", "system") else "right")
+    baseline: dict[str, float] = {}
+    for row in rows:
+        if "newsgraph ingest" == row.system:
+            baseline[row.corpus] = row.seconds
+    for row in rows:
+        ratio = row.seconds / baseline[row.corpus] if baseline.get(row.corpus) else 0.0
+        table.add_row(
+            row.corpus, row.system, str(row.docs), f"{row.megabytes:.1f}", f"{row.seconds:.1f}",
+            f"{row.docs_per_second:.1f}", f"{row.mb_per_second:.2f}", f"{row.peak_rss_mb:.0f}",
+            f"{ratio:.2f}×",
+        )  # fmt: skip
+    out.print(table)
+    out.print("[dim]time ratio: this row's time over newsgraph ingest's on the same corpus[/dim]")
+
+
 def main() -> None:
     try:
         app()

@@ -38,10 +38,12 @@ _PENALTY = {
     Kind.MEDIUM: -15.0,
     Kind.SHORT: -25.0,
     Kind.FURNITURE: -100.0,
-    Kind.CAPTION: -100.0,
+    Kind.CAPTION: -30.0,
     Kind.CREDIT: -100.0,
-    Kind.RELATED: -60.0,
+    Kind.RELATED: -10.0,
 }
+_IN_RELATED_BOX = -5.0
+"""Headlines and captions right after a "Read more" marker: an interruption the body resumes after."""
 MAX_LINE_WORDS_FOR_REPEAT = 20
 _HIGHLIGHT_WINDOW = 10
 
@@ -115,6 +117,21 @@ def _best_block(scores: Sequence[float]) -> tuple[int, int]:
     return best
 
 
+def _scores(lines: list[Line], body_script: str | None) -> list[float]:
+    scores = []
+    in_box = False
+    for line in lines:
+        if line.kind is Kind.RELATED:
+            in_box = True
+        elif line.kind is Kind.PROSE:
+            in_box = False
+        elif in_box and line.kind in (Kind.MEDIUM, Kind.SHORT, Kind.CAPTION):
+            scores.append(_IN_RELATED_BOX)
+            continue
+        scores.append(_score(line, body_script))
+    return scores
+
+
 def _score(line: Line, body_script: str | None) -> float:
     if line.kind is Kind.PROSE:
         if body_script and line.script and line.script != body_script:
@@ -143,11 +160,11 @@ def find_body(
     """Select the article's lines from ``lines`` (non-empty, in document order)."""
     if not lines:
         return Body([], [], [], None, None)
-    start, end = _best_block([_score(line, None) for line in lines])
+    start, end = _best_block(_scores(lines, None))
     block_text = " ".join(line.text for line in lines[start:end] if line.kind is Kind.PROSE)
     script = dominant_script(block_text)
     # Second pass: prose in another script than the body's no longer counts for the body.
-    start, end = _best_block([_score(line, script) for line in lines])
+    start, end = _best_block(_scores(lines, script))
     block = lines[start:end]
     prose = " ".join(line.text for line in block if line.kind is Kind.PROSE)
     language = identify(prose)[0] if len(prose) >= 40 else None
@@ -200,8 +217,9 @@ def _other_script(line: Line, script: str | None) -> bool:
 
 
 def _other_language(line: Line, language: str | None) -> bool:
-    """A long line confidently in another language than the body (same script: en vs fr)."""
-    if not language or line.words < 8:
+    """A heading-like line confidently in another language than the body (same script: an
+    English promo in a French article). Paragraphs are left alone: an article may quote one."""
+    if not language or line.kind is not Kind.MEDIUM:
         return False
     lang, prob = identify(line.text)
     return lang != language and prob >= 0.99

@@ -33,6 +33,11 @@ _DOUBLE_BYTE_CODECS = ("gbk", "gb18030", "big5", "shift_jis", "euc_kr")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _LOST = "\ufffd"
+# What recovered runs may hold: Latin, Greek and Cyrillic letters, punctuation, the euro sign and
+# our placeholders for lost bytes; anything else means the guessed code page is wrong.
+_PLAUSIBLE_RECOVERY = re.compile(
+    "[\x20-\x7e\u00a0-\u024f\u0370-\u03ff\u0400-\u04ff\u2010-\u205e\u20ac\ue000\ue001]+"
+)
 _MAX_ENUMERATED = 10
 
 # A lost final byte of a 3-byte UTF-8 character: the bytes we still have, and what they can be.
@@ -89,7 +94,7 @@ def _undo_double_byte_misdecoding(text: str) -> tuple[str, str | None]:
     assert best is not None
     explained, codec, converted, lost = best
     # Genuine CJK text hardly ever re-decodes as UTF-8; damaged text nearly always does.
-    if explained < max(2, 0.9 * cjk_chars):
+    if not explained or explained < 0.9 * cjk_chars:
         return text, None
     pieces: list[str] = []
     cursor = 0
@@ -135,8 +140,8 @@ def _recover_run(run: str, codec: str) -> tuple[str, int] | None:
     except UnicodeDecodeError:
         return None
     recovered = "".join(out)
-    if _CJK.search(recovered):
-        return None  # still CJK-looking: this codec does not explain the run
+    if not _PLAUSIBLE_RECOVERY.fullmatch(recovered):
+        return None  # still CJK, or odd symbols and combining marks: this codec does not explain it
     return recovered, lost
 
 

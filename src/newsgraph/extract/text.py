@@ -10,7 +10,6 @@ shape; ``clean.boilerplate`` decides which lines are the body.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from ..meta.dates import normalise_date, parse_date_text
 # Bidirectional overrides and isolates can make displayed text differ from stored text (a known
 # spoofing trick); zero-width characters break search. None of them carries meaning in news.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -35,8 +35,7 @@ def normalise_text(text: str) -> str:
         .replace("\u2028", "\n")
         .replace("\u2029", "\n\n")
     )
-    text = _INVISIBLE.sub("", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _CONTROL.sub("", _INVISIBLE.sub("", text))
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
@@ -76,7 +75,7 @@ _FIELD_LINE = re.compile(
     re.I,
 )
 _BYLINE = re.compile(
-    r"^(?:by|par|автор:?)\s+(?P<names>[A-ZÀ-ÖØ-ÞА-ЯЁ][\w.'’-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w.'’-]+){0,3}"
+    r"^(?i:by|par|автор:?)\s+(?P<names>[A-ZÀ-ÖØ-ÞА-ЯЁ][\w.'’-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w.'’-]+){0,3}"
     r"(?:\s*(?:,|and|et|и|&)\s*[A-ZÀ-ÖØ-ÞА-ЯЁ][\w.'’-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w.'’-]+){0,3})*)\s*$"
 )
 _FIELD_KEYS = {
@@ -169,7 +168,7 @@ def _split_names(value: str) -> list[str]:
 _CAPS = "A-ZÀ-ÖØ-ÞА-ЯЁ"
 _DATELINE = re.compile(
     rf"^(?P<place>[{_CAPS}][{_CAPS}'’. -]{{1,38}}[{_CAPS}.])"
-    r"(?:\s*,\s*(?:le\s+)?(?P<date>[^./()\-–—:,]{3,24}?\d[^./()\-–—:,]{0,12}?))?"
+    r"(?:\s*,\s*(?:le\s+)?(?P<date>(?:[^\W\d_]+\.?\s+)?\d{1,2}(?:er|st|nd|rd|th)?(?:\s+[^\W\d_]+\.?)?(?:,?\s+\d{4})?))?"
     r"\s*[.,]?\s*"
     r"(?:(?:/(?P<agency>[^/\n]{2,25})/|\((?P<agency_paren>[^)\n]{2,25})\))\s*\.?)?"
     r"\s*(?P<sep>[-–—:]+|\.)?\s+"
@@ -196,7 +195,8 @@ def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
     letters = [ch for ch in place if ch.isalpha()]
     if len(letters) < 3 or not all(ch.isupper() for ch in letters):
         return None, paragraph
-    if not (m.group("date") or agency or (sep and sep != ".")):
+    date = m.group("date")
+    if not (date or agency or (sep and sep != ".")):
         return None, paragraph  # "NATO said ..." is a sentence, not a dateline
     rest = paragraph[m.end() :]
     if len(WORD.findall(rest)) < 3:

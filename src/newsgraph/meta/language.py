@@ -8,12 +8,17 @@ short lines lean on the *script* (Latin, Cyrillic, Arabic, ...), which is certai
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from typing import Any
 
 # (first code point, last code point, script); letters outside these count as "Other".
 _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
-    (0x0041, 0x024F, "Latin"),
+    (0x0041, 0x005A, "Latin"),
+    (0x0061, 0x007A, "Latin"),
+    (0x00C0, 0x00D6, "Latin"),
+    (0x00D8, 0x00F6, "Latin"),
+    (0x00F8, 0x024F, "Latin"),
     (0x1E00, 0x1EFF, "Latin"),
     (0x0370, 0x03FF, "Greek"),
     (0x0400, 0x052F, "Cyrillic"),
@@ -30,23 +35,35 @@ _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
 )
 
 
-def _script_of(ch: str) -> str | None:
-    if not ch.isalpha():
-        return None
-    cp = ord(ch)
+def _char_class(ranges: list[tuple[int, int]]) -> str:
+    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
+
+
+def _script_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    grouped: dict[str, list[tuple[int, int]]] = {}
     for lo, hi, name in _SCRIPT_RANGES:
-        if lo <= cp <= hi:
-            return name
-    return "Other"
+        grouped.setdefault(name, []).append((lo, hi))
+    # Latin's range includes punctuation-free letters only once we intersect with \w below
+    return [(name, re.compile(f"[{_char_class(ranges)}]")) for name, ranges in grouped.items()]
+
+
+_PATTERNS = _script_patterns()
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def script_counts(text: str) -> Counter[str]:
-    """Letters per script in ``text``."""
+    """Letters per script in ``text`` (letters outside the known scripts count as "Other")."""
     counts: Counter[str] = Counter()
-    for ch in text:
-        script = _script_of(ch)
-        if script:
-            counts[script] += 1
+    letters = len(_LETTER.findall(text))
+    if not letters:
+        return counts
+    for name, pattern in _PATTERNS:
+        n = len(pattern.findall(text))
+        if n:
+            counts[name] += n
+    other = letters - sum(counts.values())
+    if other > 0:
+        counts["Other"] = other
     return counts
 
 
