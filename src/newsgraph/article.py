@@ -77,6 +77,8 @@ def build_article(raw: RawDocument, ctx: ArticleContext) -> Article:
         text_parts = parse_text_dump(raw.content, repeated=is_repeated)
 
     text = text_parts.text if text_parts is not None else html.text if html is not None else ""
+    title_candidates = [raw.title, html.title if html else None, text_parts.title if text_parts else None]
+    text = _drop_title_echo(text, [t for t in title_candidates if t])
     words = len(WORD.findall(text))
     if words < ctx.options.min_words:
         raise ExtractionError(
@@ -145,6 +147,17 @@ def build_article(raw: RawDocument, ctx: ArticleContext) -> Article:
         removed_lines=(text_parts.removed_lines if text_parts else 0)
         + (html.removed_lines if html else 0),
     )
+
+
+def _drop_title_echo(text: str, titles: list[str]) -> str:
+    """Remove the headline where the body repeats it in its first paragraphs: the title is a
+    field of its own, and the body starts with the article."""
+    if not titles:
+        return text
+    keys = {" ".join(WORD.findall(t.casefold())) for t in titles}
+    paragraphs = text.split("\n\n")
+    kept = [p for i, p in enumerate(paragraphs) if i >= 3 or " ".join(WORD.findall(p.casefold())) not in keys]
+    return "\n\n".join(kept) if kept else text
 
 
 def _title_how(parts: TextParts | None) -> str:

@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..meta.language import dominant_script, identify, script_counts
-from .patterns import CAPTION, CREDIT, FURNITURE, LIST_ITEM, RELATED_MARKER, TERMINAL, WORD
+from .patterns import (
+    CAPTION,
+    CREDIT,
+    DATE_ONLY,
+    FURNITURE,
+    LIST_ITEM,
+    RELATED_MARKER,
+    TERMINAL,
+    URL_LINE,
+    WORD,
+)
 
 
 class Kind(Enum):

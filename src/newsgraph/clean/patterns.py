@@ -67,6 +67,37 @@ FURNITURE = _any(
     r"^(tags?|mots[- ]clés|теги|topics)\s*:.{0,200}$",
     r"^(previous|next) (article|story|post)\b.{0,120}$",
     r"^(preview|aperçu|превью)\s+.{0,400}$",
+    # inline links to other stories: "Read more: <headline>", "Also on rt.com <headline>"
+    r"^\[?(read more|read also|also read|related|see also|more|lire aussi|à lire aussi|voir aussi"
+    r"|читайте также|по теме)\s*:.{0,200}\]?$",
+    r"^also on [\w-]+(\.[\w-]+)+\b.{0,200}$",
+    # newsletter and subscription widgets
+    r"^(thanks|thank you) for (signing up|subscribing|registering|your interest)\b.{0,80}$",
+    r"^keep an eye on your inbox\b.{0,80}$",
+    r"^there was an error processing your (subscription|request)\b.{0,40}$",
+    r"^(sorry|oops)[!.]?$",
+    r"^an error (has )?occurred\b.{0,60}$",
+    r"^(please )?try again later\.?$",
+    r"^(\w+\s){0,3}newsletter$",
+    r"^join our\b.{0,60}$",
+    r"^follow\b.{0,80}\bon (facebook|twitter|x|instagram|telegram|linkedin|youtube)\b.{0,60}$",
+    r"^like this (story|article)\b.{0,60}$",
+    r"^(order reprints|reprints|print article|print this (article|page)|gift (this )?article|save article"
+    r"|share this (article|story|page)|listen to (this )?article|copy link)\s*$",
+    r"^this copy is for your personal,? non-commercial use only\b.*$",
+    r"^write to .{3,80} at \S+@\S+\.?$",
+    r"^(filed under|posted in|catégories?|rubriques?|рубрика)\s*:.{0,200}$",
+    r"^(reading time|read time|temps de lecture|tempo de leitura|время чтения)\s*:?.{0,25}$",
+    r"^\d{1,3}\s*(min|minutes?)\s+read$",
+)
+
+# A line that is only a date or a timestamp (page furniture in an article body).
+DATE_ONLY = re.compile(
+    r"^[\W_]*(\w+,?\s+)?(\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?(Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}(,?\s+\d{1,2}[:h]\d{2})?"
+    r"|\d{1,2}(er)?\s+(de\s+)?\w+\.?\s+(de\s+)?\d{4}(,?\s+(à|at|às|в|um)?\s*\d{1,2}[:h]\d{2})?"
+    r"|\w+\.?\s+\d{1,2},?\s+\d{4}(,?\s+(at\s+)?\d{1,2}:\d{2}\s*([ap]\.?m\.?)?)?)[\W_]*$",
+    _I,
 )
 
 LIST_ITEM = re.compile(r"^\s*([-•*·▪►–]|\d{1,2}[.)])\s+")
