@@ -17,9 +17,7 @@ def shared_path(*parts: str) -> Path:
     """A path under ../shared, or skip the test saying what is missing."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(
-            f"{path} is absent: put the shared material beside the project to run this test"
-        )
+        pytest.skip(f"{path} is absent: put the shared material beside the project to run this test")
     return path
 
 

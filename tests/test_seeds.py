@@ -27,8 +27,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, objec
     with Store(db) as store:
         summary = ingest([str(folder)], store)
         assert (summary.new, summary.failed) == (5, 0), summary
-        articles = {Path(a["source"]).name[:3]: a for a in store.iter_articles()}
-    return articles
+        return {Path(a["source"]).name[:3]: a for a in store.iter_articles()}
 
 
 def test_five_articles_without_mojibake(seeds: dict[str, dict[str, object]]) -> None:
@@ -65,9 +64,7 @@ def test_aggregator_furniture_and_cyrillic_lines_are_gone(
 def test_titles(seeds: dict[str, dict[str, object]]) -> None:
     assert seeds["003"]["title"] == "Another African leader talks Sahel security with Putin"
     assert str(seeds["004"]["title"]).startswith("“We have a partnership based on mutual respect")
-    assert not str(seeds["004"]["text"]).startswith(
-        "“We have a partnership"
-    )  # the title is not body
+    assert not str(seeds["004"]["text"]).startswith("“We have a partnership")  # the title is not body
     for key in ("000", "001", "002"):  # these texts carry no headline: null rather than invented
         assert seeds[key]["title"] is None
 
@@ -75,9 +72,7 @@ def test_titles(seeds: dict[str, dict[str, object]]) -> None:
 def test_outlets_named_by_the_text(seeds: dict[str, dict[str, object]]) -> None:
     assert seeds["000"]["outlet"] == "TASS"  # dateline /TASS/
     assert seeds["002"]["outlet"] == "Arab News"  # URL line arab.news
-    assert (
-        seeds["003"]["outlet"] == "RT"
-    )  # credit "Read Full Article at RT.com", not the aggregator
+    assert seeds["003"]["outlet"] == "RT"  # credit "Read Full Article at RT.com", not the aggregator
     assert seeds["003"]["via"] == "103news.com"
     assert seeds["001"]["outlet"] is None and seeds["004"]["outlet"] is None
 
@@ -118,13 +113,11 @@ def test_reingesting_the_seeds_changes_nothing(tmp_path: Path, seeds_dir: Path) 
     with Store(db) as store:
         first = ingest([str(seeds_dir)], store)
         dump = [
-            tuple(row)
-            for row in store.db.execute("select id, text, title, outlet, published from articles")
+            tuple(row) for row in store.db.execute("select id, text, title, outlet, published from articles")
         ]
         second = ingest([str(seeds_dir)], store)
         again = [
-            tuple(row)
-            for row in store.db.execute("select id, text, title, outlet, published from articles")
+            tuple(row) for row in store.db.execute("select id, text, title, outlet, published from articles")
         ]
     assert first.new == 5 and second.new == 0 and second.duplicate == 5 and second.unchanged == 5
     assert dump == again

@@ -21,9 +21,7 @@ BODY = (
 
 
 def test_inline_date_header_then_body_on_the_same_line() -> None:
-    header, rest = read_header(
-        " date 2025-04-03 MOSCOW, April 3. /TASS/. Russia has become the first."
-    )
+    header, rest = read_header(" date 2025-04-03 MOSCOW, April 3. /TASS/. Russia has become the first.")
     assert header.fields["published"] == "2025-04-03"
     assert rest.startswith("MOSCOW, April 3.")
 

@@ -68,16 +68,18 @@ def build_article(raw: RawDocument, ctx: ArticleContext) -> Article:
     if raw.content_type == "html":
         html = extract_html(raw.content, url=raw.url)
         text_parts = (
-            parse_text_dump(html.text, repeated=is_repeated)
-            if html.method != "trafilatura"
-            else None
+            parse_text_dump(html.text, repeated=is_repeated) if html.method != "trafilatura" else None
         )
     else:
         html = None
         text_parts = parse_text_dump(raw.content, repeated=is_repeated)
 
     text = text_parts.text if text_parts is not None else html.text if html is not None else ""
-    title_candidates = [raw.title, html.title if html else None, text_parts.title if text_parts else None]
+    title_candidates = [
+        raw.title,
+        html.title if html else None,
+        text_parts.title if text_parts else None,
+    ]
     text = _drop_title_echo(text, [t for t in title_candidates if t])
     words = len(WORD.findall(text))
     if words < ctx.options.min_words:
@@ -144,8 +146,7 @@ def build_article(raw: RawDocument, ctx: ArticleContext) -> Article:
         provenance=provenance,
         repairs=repairs,
         warnings=list(raw.warnings),
-        removed_lines=(text_parts.removed_lines if text_parts else 0)
-        + (html.removed_lines if html else 0),
+        removed_lines=(text_parts.removed_lines if text_parts else 0) + (html.removed_lines if html else 0),
     )
 
 
@@ -173,9 +174,7 @@ def _tidy(value: str | None) -> str | None:
     return value or None
 
 
-def _first(
-    provenance: dict[str, str], name: str, *candidates: tuple[str | None, str]
-) -> str | None:
+def _first(provenance: dict[str, str], name: str, *candidates: tuple[str | None, str]) -> str | None:
     """The first non-empty candidate value; its description goes into ``provenance``."""
     for value, how in candidates:
         if value:
@@ -224,12 +223,8 @@ def _settle_outlet(
     if host_outlet and not host_outlet.is_aggregator:
         provenance["outlet"] = f"URL host: {host}"
         return host_outlet.name, None
-    credits = [
-        (named, line, outlets.resolve(named)) for named, line in (text.credits if text else [])
-    ]
-    via = via or next(
-        (known.name for _, _, known in credits if known and known.is_aggregator), None
-    )
+    credits = [(named, line, outlets.resolve(named)) for named, line in (text.credits if text else [])]
+    via = via or next((known.name for _, _, known in credits if known and known.is_aggregator), None)
     for named, line, credited in credits:
         if credited and credited.is_aggregator:
             continue

@@ -93,9 +93,7 @@ def generate_text_corpus(folder: Path, count: int, seed: int = 7) -> int:
             f"date 2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             rng.choice(_FURNITURE),
         ]
-        lines.append(
-            f"Report {i}: {rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_CLAUSES)}"
-        )
+        lines.append(f"Report {i}: {rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_CLAUSES)}")
         for _ in range(rng.randint(6, 14)):
             sentences = [
                 f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_CLAUSES)} (item {i}-{rng.randint(0, 10**6)})."
@@ -146,9 +144,7 @@ def _worker(mode: str, paths: list[str], db: str | None) -> dict[str, Any]:
 
 def _run_worker(mode: str, paths: list[Path], db: Path | None) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump(
-            {"mode": mode, "paths": [str(p) for p in paths], "db": str(db) if db else None}, handle
-        )
+        json.dump({"mode": mode, "paths": [str(p) for p in paths], "db": str(db) if db else None}, handle)
     try:
         done = subprocess.run(
             [sys.executable, "-m", "newsgraph.bench", handle.name],
@@ -181,14 +177,8 @@ def bench_ingest(
             html = benchmark_html_files(benchmarks, html_limit)
             size = _uncompressed_mb(html)
             for system in ("newsgraph", "trafilatura"):
-                result = _run_worker(
-                    system, html, work / "html.db" if system == "newsgraph" else None
-                )
-                label = (
-                    "newsgraph ingest"
-                    if system == "newsgraph"
-                    else "trafilatura.extract (reference)"
-                )
+                result = _run_worker(system, html, work / "html.db" if system == "newsgraph" else None)
+                label = "newsgraph ingest" if system == "newsgraph" else "trafilatura.extract (reference)"
                 rows.append(BenchRow("benchmark HTML", label, len(html), size, result["seconds"],
                                      result["peak_rss_mb"], result["stored"]))  # fmt: skip
         if text_docs:
@@ -199,9 +189,7 @@ def bench_ingest(
                 ("newsgraph", "newsgraph ingest"),
                 ("read", "read and decode only"),
             ):
-                result = _run_worker(
-                    system, [folder] if system == "newsgraph" else files, work / "text.db"
-                )
+                result = _run_worker(system, [folder] if system == "newsgraph" else files, work / "text.db")
                 rows.append(BenchRow(f"generated text ({text_docs} docs)", label, len(files), size,
                                      result["seconds"], result["peak_rss_mb"], result["stored"]))  # fmt: skip
             reingest = _run_worker("newsgraph", [folder], work / "text.db")

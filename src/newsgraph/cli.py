@@ -62,14 +62,10 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Log each skipped input.")
-    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each skipped input.")] = False,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
-        ),
+        typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True),
     ] = False,
 ) -> None:
     logging.basicConfig(
@@ -105,9 +101,7 @@ def _build_options(
     return options.with_jsonl_mapping(mapping) if mapping else options
 
 
-def _run_ingest(
-    paths: list[str], store: Store, options: IngestOptions, quiet: bool
-) -> IngestSummary:
+def _run_ingest(paths: list[str], store: Store, options: IngestOptions, quiet: bool) -> IngestSummary:
     files = sum(1 for item in expand_inputs(paths) if not hasattr(item, "reason"))
     if quiet or (not err.is_terminal and not err.file.isatty()):
         return ingest(paths, store, options)
@@ -173,22 +167,16 @@ def _summary_json(summary: IngestSummary) -> dict[str, Any]:
 
 @app.command("ingest")
 def ingest_command(
-    paths: Annotated[
-        list[str], typer.Argument(help="Files, folders (recursive), globs; .gz welcome.")
-    ],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs; .gz welcome.")],
     db: DbOption,
     outlets: Annotated[
         list[Path], typer.Option("--outlets", help="Extra outlet table (YAML or CSV); repeatable.")
     ] = [],  # noqa: B006 - typer reads the default
     field: Annotated[
         list[str],
-        typer.Option(
-            "--field", help="JSONL field mapping OURS=THEIRS, e.g. text=body; repeatable."
-        ),
+        typer.Option("--field", help="JSONL field mapping OURS=THEIRS, e.g. text=body; repeatable."),
     ] = [],  # noqa: B006
-    max_doc_mb: Annotated[
-        float, typer.Option(help="Refuse single documents larger than this.")
-    ] = 16.0,
+    max_doc_mb: Annotated[float, typer.Option(help="Refuse single documents larger than this.")] = 16.0,
     min_words: Annotated[int, typer.Option(help="Refuse articles with fewer words.")] = 25,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: JsonOption = False,
@@ -214,9 +202,7 @@ def ingest_command(
 @app.command("export")
 def export_command(
     db: DbOption,
-    out_dir: Annotated[
-        Path, typer.Option("--out", help="Folder for the JSONL files.", file_okay=False)
-    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the JSONL files.", file_okay=False)],
 ) -> None:
     """Write articles, actors, mentions, events, quotes and stories as JSONL files."""
     with _open_store(db, readonly=True) as store:
@@ -231,9 +217,7 @@ def _marked(snippet: str) -> str:
 
 @app.command("search")
 def search_command(
-    query: Annotated[
-        str, typer.Argument(help='Words (all must match), "quoted phrases", prefix*.')
-    ],
+    query: Annotated[str, typer.Argument(help='Words (all must match), "quoted phrases", prefix*.')],
     db: DbOption,
     limit: Annotated[int, typer.Option(help="Most results to show.", min=1, max=10_000)] = 20,
     as_json: JsonOption = False,
@@ -297,9 +281,9 @@ def demo_command(
     db: Annotated[Path, typer.Option("--db", help="Database to create.", dir_okay=False)] = Path(
         "newsgraph-demo.db"
     ),
-    out_dir: Annotated[
-        Path, typer.Option("--out", help="Where to export.", file_okay=False)
-    ] = Path("demo-export"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to export.", file_okay=False)] = Path(
+        "demo-export"
+    ),
 ) -> None:
     """Run the main job on the built-in demo corpus: ingest, summary, search, export."""
     corpus = resources.files("newsgraph.demo")
@@ -372,13 +356,9 @@ def evaluate_extraction_command(
         typer.Option("--only", help="zyte, trafilatura, wcxb, daniel, htmldate; repeatable."),
     ] = [],  # noqa: B006
     jobs: Annotated[int, typer.Option(help="Worker processes (0: one per core).", min=0)] = 0,
-    limit: Annotated[
-        int, typer.Option(help="At most this many pages per benchmark (0: all).", min=0)
-    ] = 0,
+    limit: Annotated[int, typer.Option(help="At most this many pages per benchmark (0: all).", min=0)] = 0,
     as_json: JsonOption = False,
-    check_floors: Annotated[
-        bool, typer.Option(help="Exit 1 if a score is below its CI floor.")
-    ] = False,
+    check_floors: Annotated[bool, typer.Option(help="Exit 1 if a score is below its CI floor.")] = False,
 ) -> None:
     """Article bodies and publication dates: Zyte, trafilatura's set, WCXB, DAnIEL, htmldate."""
     from .evaluation.extraction import evaluate_extraction
@@ -408,9 +388,7 @@ def evaluate_extraction_command(
         raise typer.Exit(1)
 
 
-bench_app = typer.Typer(
-    help="Speed and memory figures (printed, never asserted).", no_args_is_help=True
-)
+bench_app = typer.Typer(help="Speed and memory figures (printed, never asserted).", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 
 
@@ -418,16 +396,12 @@ app.add_typer(bench_app, name="bench")
 def bench_ingest_command(
     benchmarks: Annotated[
         Path,
-        typer.Option(
-            help="Folder holding the public benchmarks (its HTML pages are used).", file_okay=False
-        ),
+        typer.Option(help="Folder holding the public benchmarks (its HTML pages are used).", file_okay=False),
     ] = Path("../shared/benchmarks"),
     text_docs: Annotated[
         int, typer.Option(help="Size of the generated text corpus (0: skip).", min=0)
     ] = 10_000,
-    html_limit: Annotated[
-        int, typer.Option(help="At most this many HTML pages (0: all).", min=0)
-    ] = 0,
+    html_limit: Annotated[int, typer.Option(help="At most this many HTML pages (0: all).", min=0)] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest throughput (docs/s, MB/s) and peak memory, with plain trafilatura as the reference."""
@@ -468,7 +442,7 @@ def bench_ingest_command(
         table.add_column(column, justify="left" if column in ("corpus", "system") else "right")
     baseline: dict[str, float] = {}
     for row in rows:
-        if "newsgraph ingest" == row.system:
+        if row.system == "newsgraph ingest":
             baseline[row.corpus] = row.seconds
     for row in rows:
         ratio = row.seconds / baseline[row.corpus] if baseline.get(row.corpus) else 0.0

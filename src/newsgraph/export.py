@@ -75,7 +75,7 @@ def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
                 handle.write(json.dumps(record, ensure_ascii=False, sort_keys=False))
                 handle.write("\n")
                 count += 1
-        os.replace(tmp_name, path)
+        Path(tmp_name).replace(path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise

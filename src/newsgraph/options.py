@@ -46,9 +46,7 @@ class Limits:
 @dataclass(slots=True)
 class IngestOptions:
     limits: Limits = field(default_factory=Limits)
-    jsonl_fields: dict[str, tuple[str, ...]] = field(
-        default_factory=lambda: dict(DEFAULT_JSONL_FIELDS)
-    )
+    jsonl_fields: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_JSONL_FIELDS))
     outlet_files: tuple[Path, ...] = ()
     """User outlet tables (YAML or CSV) that extend or override the shipped one."""
     min_words: int = 25

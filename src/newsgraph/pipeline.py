@@ -131,9 +131,7 @@ def _ingest_one(
         return
     group = source_group(document)
     if group not in context.repeated_lines:
-        context.repeated_lines[group] = store.repeated_lines(
-            group, context.options.repeated_line_min_docs
-        )
+        context.repeated_lines[group] = store.repeated_lines(group, context.options.repeated_line_min_docs)
     try:
         article = build_article(document, context)
     except NewsgraphError as exc:
@@ -159,9 +157,7 @@ def _ingest_one(
         return
     failure = Skipped(document.source, reason, "extract", "error", document.raw_hash)
     _record_problem(store, summary, failure)
-    store.record_input(
-        document.source, document.raw_hash, "failed", EXTRACTOR_VERSION, reason=reason
-    )
+    store.record_input(document.source, document.raw_hash, "failed", EXTRACTOR_VERSION, reason=reason)
 
 
 def _record_problem(store: Store, summary: IngestSummary, skipped: Skipped) -> None:

@@ -48,9 +48,8 @@ def sniff_format(head: bytes, name: str = "") -> Format:
         raise BinaryInput("binary data, not text")
     sample = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     lowered = sample[:4096].lower()
-    if lowered.startswith(b"<?xml") or lowered.startswith(b"<rss") or lowered.startswith(b"<feed"):
-        if _FEED.search(sample[:8192]):
-            return "feed"
+    if lowered.startswith((b"<?xml", b"<rss", b"<feed")) and _FEED.search(sample[:8192]):
+        return "feed"
     if _FEED.match(sample) and not _HTML.search(sample[:2048]):
         return "feed"
     if sample.startswith((b"{", b"[")) and _looks_like_json_records(sample):

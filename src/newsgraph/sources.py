@@ -49,11 +49,9 @@ def expand_inputs(patterns: list[str]) -> Iterator[InputFile | Skipped]:
             candidates = [path]
         elif glob.has_magic(pattern):
             candidates = []
-            for match in sorted(glob.glob(pattern, recursive=True)):
+            for match in sorted(glob.glob(pattern, recursive=True)):  # noqa: PTH207 - absolute patterns
                 m = Path(match)
-                candidates.extend(
-                    sorted(p for p in m.rglob("*") if p.is_file()) if m.is_dir() else [m]
-                )
+                candidates.extend(sorted(p for p in m.rglob("*") if p.is_file()) if m.is_dir() else [m])
         else:
             yield Skipped(pattern, "no such file or folder")
             continue
@@ -89,9 +87,7 @@ class CappedReader(io.RawIOBase):
         n = len(data)
         self.consumed += n
         if self.consumed > self._cap:
-            raise InputTooLarge(
-                f"{self._what} exceeds the limit of {self._cap // (1024 * 1024)} MB"
-            )
+            raise InputTooLarge(f"{self._what} exceeds the limit of {self._cap // (1024 * 1024)} MB")
         buffer[:n] = data
         return n
 

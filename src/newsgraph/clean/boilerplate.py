@@ -21,12 +21,10 @@ from ..meta.language import dominant_script, identify, script_counts
 from .patterns import (
     CAPTION,
     CREDIT,
-    DATE_ONLY,
     FURNITURE,
     LIST_ITEM,
     RELATED_MARKER,
     TERMINAL,
-    URL_LINE,
     WORD,
 )
 
@@ -96,9 +94,7 @@ def classify_line(index: int, text: str) -> Line:
     if RELATED_MARKER.match(text):
         kind = Kind.RELATED
     elif match := CREDIT.match(text):
-        named = next(
-            (v for k, v in match.groupdict().items() if v and k.startswith("outlet")), None
-        )
+        named = next((v for k, v in match.groupdict().items() if v and k.startswith("outlet")), None)
         return Line(index, text, words, Kind.CREDIT, script, credit=named)
     elif CAPTION.match(text):
         kind = Kind.CAPTION

@@ -151,15 +151,7 @@ def _unfinished_tail(data: bytes) -> bytes | None:
         byte = data[-back]
         if byte & 0xC0 == 0x80:
             continue  # continuation byte: keep looking for the lead
-        need = (
-            2
-            if byte >> 5 == 0b110
-            else 3
-            if byte >> 4 == 0b1110
-            else 4
-            if byte >> 3 == 0b11110
-            else 0
-        )
+        need = 2 if byte >> 5 == 0b110 else 3 if byte >> 4 == 0b1110 else 4 if byte >> 3 == 0b11110 else 0
         return data[-back:] if need > back else None
     return None
 

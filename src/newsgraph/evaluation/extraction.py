@@ -214,9 +214,7 @@ def evaluate_trafilatura(run: EvalRun) -> BenchmarkReport:
         total = metrics.SnippetCounts()
         for url in keys:
             total.add(
-                metrics.snippet_counts(
-                    results[url][field_name], gold[url]["with"], gold[url]["without"]
-                )
+                metrics.snippet_counts(results[url][field_name], gold[url]["with"], gold[url]["without"])
             )
         prf = metrics.snippet_score(total)
         scores = {
@@ -238,21 +236,15 @@ def evaluate_wcxb(run: EvalRun) -> BenchmarkReport:
     keys = _limited(sorted(gold), run.limit)
     pages = [Page("wcxb", k, str(base / "html" / f"{k}.html.gz"), gold[k].get("url")) for k in keys]
     results = _run_pages(pages, run)
-    report = BenchmarkReport(
-        "wcxb", "WCXB test split, article pages", "word-level F1, mean of pages"
-    )
+    report = BenchmarkReport("wcxb", "WCXB test split, article pages", "word-level F1, mean of pages")
     for system, field_name in (("newsgraph", "newsgraph"), (REFERENCE, "reference")):
         per_page = [
-            metrics.bag_of_words(
-                gold[k]["ground_truth"].get("main_content"), results[k][field_name]
-            )
+            metrics.bag_of_words(gold[k]["ground_truth"].get("main_content"), results[k][field_name])
             for k in keys
         ]
         prf = metrics.mean_prf(per_page)
         report.ours.append(
-            SystemScore(
-                system, {"f1": prf.f1, "precision": prf.precision, "recall": prf.recall}, prf.n
-            )
+            SystemScore(system, {"f1": prf.f1, "precision": prf.precision, "recall": prf.recall}, prf.n)
         )
     report.published = published_peers("wcxb")
     return report
@@ -265,9 +257,7 @@ def evaluate_daniel(run: EvalRun) -> list[BenchmarkReport]:
     by_language: dict[str, list[str]] = {}
     for doc in docs:
         by_language.setdefault(languages.get(doc, "unknown"), []).append(doc)
-    selected = [
-        doc for lang in sorted(by_language) for doc in _limited(by_language[lang], run.limit)
-    ]
+    selected = [doc for lang in sorted(by_language) for doc in _limited(by_language[lang], run.limit)]
     pages = [Page("daniel", d, str(base / "html" / f"{d}.html.gz"), None) for d in selected]
     results = _run_pages(pages, run)
     reports = []
@@ -286,17 +276,11 @@ def evaluate_daniel(run: EvalRun) -> list[BenchmarkReport]:
             per_doc = []
             for doc in keys:
                 gold_text = (base / "reference" / f"{doc}.txt").read_text(encoding="utf-8")
-                paragraphs = [
-                    p for p in (results[doc][field_name] or "").split(splitter) if p.strip()
-                ]
-                per_doc.append(
-                    metrics.cleaneval_prf(gold_text, metrics.as_paragraph_markup(paragraphs))
-                )
+                paragraphs = [p for p in (results[doc][field_name] or "").split(splitter) if p.strip()]
+                per_doc.append(metrics.cleaneval_prf(gold_text, metrics.as_paragraph_markup(paragraphs)))
             prf = metrics.mean_prf(per_doc)
             report.ours.append(
-                SystemScore(
-                    system, {"f1": prf.f1, "precision": prf.precision, "recall": prf.recall}, prf.n
-                )
+                SystemScore(system, {"f1": prf.f1, "precision": prf.precision, "recall": prf.recall}, prf.n)
             )
         report.published = published_peers(f"daniel_{code}")
         reports.append(report)

@@ -10,20 +10,12 @@ from .extraction import BenchmarkReport
 
 
 def load_floors() -> dict[str, dict[str, float]]:
-    text = (
-        resources.files("newsgraph.evaluation").joinpath("floors.json").read_text(encoding="utf-8")
-    )
+    text = resources.files("newsgraph.evaluation").joinpath("floors.json").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
-    return {
-        k: {m: float(v) for m, v in metrics.items()}
-        for k, metrics in data.items()
-        if k != "_comment"
-    }
+    return {k: {m: float(v) for m, v in metrics.items()} for k, metrics in data.items() if k != "_comment"}
 
 
-def below_floor(
-    report: BenchmarkReport, floors: dict[str, dict[str, float]] | None = None
-) -> list[str]:
+def below_floor(report: BenchmarkReport, floors: dict[str, dict[str, float]] | None = None) -> list[str]:
     """Every metric of newsgraph's row in ``report`` that is below its floor, as a sentence."""
     floors = load_floors() if floors is None else floors
     ours = next((row for row in report.ours if row.system == "newsgraph"), None)

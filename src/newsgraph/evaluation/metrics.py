@@ -100,9 +100,7 @@ class SnippetCounts:
         self.fn += other.fn
 
 
-def snippet_counts(
-    output: str | None, with_: Iterable[str], without: Iterable[str]
-) -> SnippetCounts:
+def snippet_counts(output: str | None, with_: Iterable[str], without: Iterable[str]) -> SnippetCounts:
     """Each 'with' snippet found is a true positive, each 'without' snippet found a false positive
     (case-sensitive substring test after collapsing whitespace)."""
     with_, without = list(with_), list(without)

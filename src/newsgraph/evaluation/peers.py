@@ -19,9 +19,7 @@ class Peer:
 
 @functools.cache
 def _table() -> dict[str, Any]:
-    text = (
-        resources.files("newsgraph.evaluation").joinpath("peers.yaml").read_text(encoding="utf-8")
-    )
+    text = resources.files("newsgraph.evaluation").joinpath("peers.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 

@@ -71,7 +71,7 @@ def extract_html(html: str, *, url: str | None = None, clean_lines: bool = True)
         LOGGER.debug("trafilatura failed on %s: %s", url, exc)
         document = None
     parts = HtmlParts(text="")
-    if document is not None:
+    if document is not None and not isinstance(document, dict):
         parts = HtmlParts(
             text=(document.text or "").strip(),
             title=_clean(document.title),
@@ -105,19 +105,13 @@ def publication_date(html: str, url: str | None) -> tuple[str | None, str | None
     """
     today = dt.date.today().isoformat()
     try:
-        structured = find_date(
-            html, extensive_search=False, original_date=True, url=url, max_date=today
-        )
+        structured = find_date(html, extensive_search=False, original_date=True, url=url, max_date=today)
         if structured and _stated_in_page(structured, html):
             return normalise_date(structured), "html: date metadata or markup (htmldate)"
-        earliest = find_date(
-            html, extensive_search=True, original_date=True, url=url, max_date=today
-        )
+        earliest = find_date(html, extensive_search=True, original_date=True, url=url, max_date=today)
         if not earliest or not _stated_in_page(earliest, html):
             return None, None
-        latest = find_date(
-            html, extensive_search=True, original_date=False, url=url, max_date=today
-        )
+        latest = find_date(html, extensive_search=True, original_date=False, url=url, max_date=today)
     except Exception:  # htmldate raises a wide range on broken markup
         return None, None
     if earliest != latest:

@@ -29,12 +29,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 def normalise_text(text: str) -> str:
     """Unify line breaks and spaces and remove invisible formatting characters."""
-    text = (
-        text.replace("\r\n", "\n")
-        .replace("\r", "\n")
-        .replace("\u2028", "\n")
-        .replace("\u2029", "\n\n")
-    )
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _CONTROL.sub("", _INVISIBLE.sub("", text))
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
@@ -234,9 +229,7 @@ def find_title(before: list[Line], body: list[Line], script: str | None) -> tupl
         if line.kind in (Kind.CREDIT, Kind.FURNITURE, Kind.CAPTION, Kind.RELATED):
             continue
         key = normalise_line(LIST_ITEM.sub("", line.text))
-        if LIST_ITEM.match(line.text) or any(
-            key in b or b in key for b in body_keys if len(b) > 20
-        ):
+        if LIST_ITEM.match(line.text) or any(key in b or b in key for b in body_keys if len(b) > 20):
             continue  # a highlight or a preview of the body
         checked += 1
         if _headline_like(line, script):

@@ -78,7 +78,7 @@ def parse_date_text(text: str, *, languages: list[str] | None = None) -> str | N
         "PARSERS": ["absolute-time", "custom-formats"],
     }
     try:
-        parsed = dateparser.parse(text, languages=languages, settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(text, languages=languages, settings=settings)
     except (ValueError, TypeError, OverflowError, AttributeError):
         return None
     if parsed is None or not _plausible(parsed.year, parsed.month, parsed.day):

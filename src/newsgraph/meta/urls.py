@@ -28,16 +28,10 @@ def canonical_url(url: str | None) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     host = parts.hostname.lower().rstrip(".")
-    if port and not (
-        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
-    ):
+    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     query = urlencode(
-        [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not _TRACKING.match(k)
-        ]
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
     )
     path = re.sub(r"/{2,}", "/", parts.path) or "/"
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))

@@ -60,8 +60,6 @@ def read_input(
             yield Skipped(item.source, exc.reason)
     except Exception as exc:  # a reader bug must not end the batch
         LOGGER.exception("reader failed on %s", item.source)
-        yield Skipped(
-            item.source, f"internal error while reading: {type(exc).__name__}: {exc}"[:300]
-        )
+        yield Skipped(item.source, f"internal error while reading: {type(exc).__name__}: {exc}"[:300])
     finally:
         opened.stream.close()

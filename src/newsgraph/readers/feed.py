@@ -40,25 +40,17 @@ def check_xml_safety(data: bytes) -> None:
     except (ParseError, ValueError):
         # not well-formed: feedparser's lenient parser will try, but never with a DTD
         if re.search(rb"<!ENTITY", data[:65536], re.I):
-            raise UnsafeInput(
-                "unsafe XML refused: entity declarations in a malformed feed"
-            ) from None
+            raise UnsafeInput("unsafe XML refused: entity declarations in a malformed feed") from None
 
 
-def read_feed(
-    source: str, opened: OpenedInput, options: IngestOptions
-) -> Iterator[RawDocument | Skipped]:
+def read_feed(source: str, opened: OpenedInput, options: IngestOptions) -> Iterator[RawDocument | Skipped]:
     data = read_capped(opened.stream, options.limits.max_document_bytes, "feed")
     check_xml_safety(data)
-    parsed: Any = feedparser.parse(
-        _DOCTYPE.sub(b"", data), sanitize_html=False, resolve_relative_uris=False
-    )
+    parsed: Any = feedparser.parse(_DOCTYPE.sub(b"", data), sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
     if not entries:
         problem = parsed.get("bozo_exception")
-        reason = (
-            f"feed has no entries{': ' + str(problem).splitlines()[0][:100] if problem else ''}"
-        )
+        reason = f"feed has no entries{': ' + str(problem).splitlines()[0][:100] if problem else ''}"
         yield Skipped(source, reason)
         return
     for number, entry in enumerate(entries, start=1):

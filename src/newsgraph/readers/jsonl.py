@@ -57,9 +57,7 @@ def record_to_document(
         content, content_type = html, "html"
     elif text and text.strip():
         content = text
-        content_type = (
-            "html" if sniff_format(text[:65536].encode("utf-8", "replace")) == "html" else "text"
-        )
+        content_type = "html" if sniff_format(text[:65536].encode("utf-8", "replace")) == "html" else "text"
     else:
         tried = ", ".join((*fields["text"], *fields["html"]))
         return Skipped(source, f"record has no text (looked for: {tried})", raw_hash=raw_hash)
@@ -83,9 +81,7 @@ def record_to_document(
     )
 
 
-def read_jsonl(
-    source: str, opened: OpenedInput, options: IngestOptions
-) -> Iterator[RawDocument | Skipped]:
+def read_jsonl(source: str, opened: OpenedInput, options: IngestOptions) -> Iterator[RawDocument | Skipped]:
     if opened.head.lstrip().startswith(b"["):
         yield from _read_json_array(source, opened, options)
         return
@@ -123,9 +119,7 @@ def _read_json_array(
     limit = options.limits.max_document_bytes * 4
     data = opened.stream.read(limit + 1)
     if len(data) > limit:
-        raise InputTooLarge(
-            f"JSON array larger than {limit // (1024 * 1024)} MB: convert it to JSON Lines"
-        )
+        raise InputTooLarge(f"JSON array larger than {limit // (1024 * 1024)} MB: convert it to JSON Lines")
     try:
         records = json.loads(data)
     except (ValueError, RecursionError) as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -22,9 +23,7 @@ LOGGER = logging.getLogger(__name__)
 _DOCUMENT_TYPES = ("text/html", "application/xhtml", "text/plain")
 
 
-def read_warc(
-    source: str, opened: OpenedInput, options: IngestOptions
-) -> Iterator[RawDocument | Skipped]:
+def read_warc(source: str, opened: OpenedInput, options: IngestOptions) -> Iterator[RawDocument | Skipped]:
     limit = options.limits.max_document_bytes
     number = 0
     ignored = 0
@@ -46,9 +45,7 @@ def read_warc(
                 continue
             data = record.content_stream().read(limit + 1)
             if len(data) > limit:
-                yield Skipped(
-                    where, f"record is larger than the limit of {limit // (1024 * 1024)} MB"
-                )
+                yield Skipped(where, f"record is larger than the limit of {limit // (1024 * 1024)} MB")
                 continue
             if not data.strip():
                 yield Skipped(where, "empty WARC record")
@@ -66,16 +63,12 @@ def read_warc(
                 warnings=(decoded.warning,) if decoded.warning else (),
             )
     except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
-        yield Skipped(
-            source, f"malformed WARC after {number} record(s): {str(exc).splitlines()[0][:120]}"
-        )
+        yield Skipped(source, f"malformed WARC after {number} record(s): {str(exc).splitlines()[0][:120]}")
     if ignored:
-        yield Skipped(
-            source, f"{ignored} WARC record(s) ignored: not an HTML or text page", severity="info"
-        )
+        yield Skipped(source, f"{ignored} WARC record(s) ignored: not an HTML or text page", severity="info")
 
 
-def _content_type(record: object) -> str:
+def _content_type(record: Any) -> str:
     headers = getattr(record, "http_headers", None)
     value = headers.get_header("Content-Type") if headers is not None else None
     if not value:

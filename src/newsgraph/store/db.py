@@ -76,9 +76,7 @@ class Store:
             raise StoreError(f"no database at {self.path}")
         try:
             if readonly:
-                conn = sqlite3.connect(
-                    f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
-                )
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, check_same_thread=False)
@@ -250,9 +248,7 @@ class Store:
             )
             return [(r[0], r[1]) for r in rows]
 
-        first, last = self.db.execute(
-            "select min(published), max(published) from articles"
-        ).fetchone()
+        first, last = self.db.execute("select min(published), max(published) from articles").fetchone()
         problems = self.db.execute(
             "select severity, reason, count(*) from errors group by severity, reason"
             " order by severity, count(*) desc"
@@ -260,18 +256,12 @@ class Store:
         return {
             "articles": self.article_count(),
             "sources": int(self.db.execute("select count(*) from article_sources").fetchone()[0]),
-            "words": int(
-                self.db.execute("select coalesce(sum(word_count), 0) from articles").fetchone()[0]
-            ),
+            "words": int(self.db.execute("select coalesce(sum(word_count), 0) from articles").fetchone()[0]),
             "with_date": int(
-                self.db.execute(
-                    "select count(*) from articles where published is not null"
-                ).fetchone()[0]
+                self.db.execute("select count(*) from articles where published is not null").fetchone()[0]
             ),
             "with_outlet": int(
-                self.db.execute(
-                    "select count(*) from articles where outlet is not null"
-                ).fetchone()[0]
+                self.db.execute("select count(*) from articles where outlet is not null").fetchone()[0]
             ),
             "first_published": first,
             "last_published": last,
@@ -287,8 +277,6 @@ def _decode_article(row: dict[str, Any]) -> dict[str, Any]:
     for name in _JSON_FIELDS:
         value = out.get(name)
         out[name] = (
-            json.loads(value)
-            if isinstance(value, str) and value
-            else ([] if name != "provenance" else {})
+            json.loads(value) if isinstance(value, str) and value else ([] if name != "provenance" else {})
         )
     return out

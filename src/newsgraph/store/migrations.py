@@ -19,7 +19,7 @@ Migration = tuple[int, str, Callable[[sqlite_utils.Database], None]]
 def _initial(db: sqlite_utils.Database) -> None:
     # Every step is written to be safe to repeat: SQLite commits DDL statement by statement, so a
     # migration cut short by a crash is completed, not failed, on the next open.
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": str,
             "content_hash": str,
@@ -50,15 +50,15 @@ def _initial(db: sqlite_utils.Database) -> None:
         not_null={"content_hash", "source", "text"},
         if_not_exists=True,
     )
-    db["articles"].create_index(["content_hash"], unique=True, if_not_exists=True)
-    db["articles"].create_index(["outlet"], if_not_exists=True)
-    db["articles"].create_index(["published"], if_not_exists=True)
-    db["articles"].create_index(["language"], if_not_exists=True)
-    if not db["articles"].detect_fts():
-        db["articles"].enable_fts(
+    db.table("articles").create_index(["content_hash"], unique=True, if_not_exists=True)
+    db.table("articles").create_index(["outlet"], if_not_exists=True)
+    db.table("articles").create_index(["published"], if_not_exists=True)
+    db.table("articles").create_index(["language"], if_not_exists=True)
+    if not db.table("articles").detect_fts():
+        db.table("articles").enable_fts(
             ["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
         )
-    db["article_sources"].create(
+    db.table("article_sources").create(
         {
             "article_id": str,
             "source": str,
@@ -71,7 +71,7 @@ def _initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
         if_not_exists=True,
     )
-    db["inputs"].create(
+    db.table("inputs").create(
         {
             "source": str,
             "raw_hash": str,
@@ -84,18 +84,18 @@ def _initial(db: sqlite_utils.Database) -> None:
         pk="source",
         if_not_exists=True,
     )
-    db["errors"].create(
+    db.table("errors").create(
         {"id": int, "source": str, "stage": str, "severity": str, "reason": str, "seen_at": str},
         pk="id",
         if_not_exists=True,
     )
-    db["errors"].create_index(["source", "reason"], unique=True, if_not_exists=True)
-    db["repeated_lines"].create(
+    db.table("errors").create_index(["source", "reason"], unique=True, if_not_exists=True)
+    db.table("repeated_lines").create(
         {"group_key": str, "line_hash": str, "doc_count": int},
         pk=("group_key", "line_hash"),
         if_not_exists=True,
     )
-    db["repeated_line_docs"].create(
+    db.table("repeated_line_docs").create(
         {"group_key": str, "raw_hash": str}, pk=("group_key", "raw_hash"), if_not_exists=True
     )
 
@@ -126,15 +126,13 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             "upgrade newsgraph"
         )
     applied = []
-    db["_migrations"].create(
-        {"id": int, "name": str, "applied_at": str}, pk="id", if_not_exists=True
-    )
+    db.table("_migrations").create({"id": int, "name": str, "applied_at": str}, pk="id", if_not_exists=True)
     for number, name, step in MIGRATIONS:
         if number <= current:
             continue
         step(db)
         with db.conn:
-            db["_migrations"].insert(
+            db.table("_migrations").insert(
                 {
                     "id": number,
                     "name": name,
