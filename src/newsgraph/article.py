@@ -17,7 +17,7 @@ from .clean.boilerplate import line_hash
 from .clean.patterns import URL_LINE, WORD
 from .errors import ExtractionError
 from .extract.html import HtmlParts, extract_html
-from .extract.text import TextParts, normalise_text, parse_text_dump
+from .extract.text import TextParts, normalise_text, parse_text_dump, without_surrogates
 from .meta.language import detect_language
 from .meta.outlets import OutletTable
 from .meta.urls import canonical_url, url_host
@@ -120,7 +120,7 @@ def build_article(raw: RawDocument, ctx: ArticleContext) -> Article:
         )
     text_hash = content_hash(text)
     repairs = list(text_parts.repairs if text_parts else [])
-    return Article(
+    article = Article(
         id=article_id(text_hash),
         source=raw.source,
         url=url,
@@ -148,6 +148,23 @@ def build_article(raw: RawDocument, ctx: ArticleContext) -> Article:
         warnings=list(raw.warnings),
         removed_lines=(text_parts.removed_lines if text_parts else 0) + (html.removed_lines if html else 0),
     )
+    return _storable(article)
+
+
+def _storable(article: Article) -> Article:
+    """Every string field safe to encode as UTF-8 (metadata from JSON may hold lone surrogates)."""
+    for name, value in article.to_dict().items():
+        if isinstance(value, str):
+            setattr(article, name, without_surrogates(value))
+        elif isinstance(value, list) and any(isinstance(v, str) for v in value):
+            setattr(article, name, [without_surrogates(v) if isinstance(v, str) else v for v in value])
+        elif isinstance(value, dict):
+            setattr(
+                article,
+                name,
+                {k: without_surrogates(v) if isinstance(v, str) else v for k, v in value.items()},
+            )
+    return article
 
 
 def _drop_title_echo(text: str, titles: list[str]) -> str:

@@ -51,7 +51,9 @@ def decode_bytes(data: bytes, *, html: bool = False) -> Decoded:
             except (UnicodeDecodeError, LookupError):
                 pass
     bad, multibyte = _utf8_damage(data)
-    if multibyte and bad <= max(2, multibyte // 20):
+    # Valid multi-byte sequences are strong evidence of UTF-8: legacy code pages almost never
+    # produce them by chance. A few stray bytes do not make a UTF-8 file something else.
+    if multibyte and bad <= multibyte:
         text = data.decode("utf-8", errors="replace")
         return Decoded(text, "utf-8", f"invalid UTF-8: {bad} undecodable byte sequence(s) replaced")
     best = from_bytes(data[:200_000]).best()

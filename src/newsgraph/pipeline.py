@@ -134,13 +134,13 @@ def _ingest_one(
         context.repeated_lines[group] = store.repeated_lines(group, context.options.repeated_line_min_docs)
     try:
         article = build_article(document, context)
+        status = store.add_article(article)
     except NewsgraphError as exc:
         reason = exc.reason
     except Exception as exc:  # one broken document must not stop the batch
         LOGGER.exception("extraction failed on %s", document.source)
         reason = f"internal error while extracting: {type(exc).__name__}: {exc}"[:300]
     else:
-        status = store.add_article(article)
         store.clear_problems(document.source)
         for warning in article.warnings:
             store.add_problem(Skipped(document.source, warning, "read", "warning"))

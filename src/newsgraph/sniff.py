@@ -44,13 +44,16 @@ def sniff_format(head: bytes, name: str = "") -> Format:
             raise UnsupportedFormat(f"unsupported format: {label}")
     if head.startswith(b"WARC/"):
         return "warc"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with a byte-order mark: sniff its text, not its interleaved zero bytes
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
     if looks_binary(head):
         raise BinaryInput("binary data, not text")
     sample = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     lowered = sample[:4096].lower()
     if lowered.startswith((b"<?xml", b"<rss", b"<feed")) and _FEED.search(sample[:8192]):
         return "feed"
-    if _FEED.match(sample) and not _HTML.search(sample[:2048]):
+    if _FEED.match(sample):  # a document whose root is <rss>, <feed> or <rdf:RDF>
         return "feed"
     if sample.startswith((b"{", b"[")) and _looks_like_json_records(sample):
         return "jsonl"
@@ -61,6 +64,12 @@ def sniff_format(head: bytes, name: str = "") -> Format:
     if name.lower().endswith((".html", ".htm", ".xhtml")) and b"<" in sample[:1024]:
         return "html"
     return "text"
+
+
+def looks_like_html(text: str) -> bool:
+    """For text found inside another container (a JSONL field): is it HTML markup?"""
+    sample = text[:16384].encode("utf-8", errors="replace")
+    return bool(_HTML.search(sample[:8192])) or len(_TAG.findall(sample)) >= 5
 
 
 def looks_binary(head: bytes) -> bool:
@@ -87,7 +96,7 @@ def _looks_like_json_records(sample: bytes) -> bool:
     first = text.split("\n", 1)[0].strip()
     try:
         return isinstance(json.loads(first), dict)
-    except ValueError:
+    except (ValueError, RecursionError):
         # a first line longer than the sniff window, or a broken record: the JSONL reader
         # reports broken lines one by one, so a plausible start is enough here
         return first.startswith('{"')

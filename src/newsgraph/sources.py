@@ -21,6 +21,14 @@ from .options import Limits
 from .records import Skipped
 
 GZIP_MAGIC = b"\x1f\x8b"
+MB = 1024 * 1024
+
+
+def megabytes(size: int) -> str:
+    """A byte count for messages: "16 MB", "0.5 MB"."""
+    return f"{size / MB:.3g} MB"
+
+
 SNIFF_BYTES = 64 * 1024
 
 
@@ -44,27 +52,36 @@ def expand_inputs(patterns: list[str]) -> Iterator[InputFile | Skipped]:
         candidates: list[Path]
         path = Path(pattern)
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.is_file())
+            candidates = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden_below(p, path))
         elif path.is_file():
             candidates = [path]
         elif glob.has_magic(pattern):
             candidates = []
             for match in sorted(glob.glob(pattern, recursive=True)):  # noqa: PTH207 - absolute patterns
                 m = Path(match)
-                candidates.extend(sorted(p for p in m.rglob("*") if p.is_file()) if m.is_dir() else [m])
+                if m.is_dir():
+                    candidates.extend(
+                        sorted(p for p in m.rglob("*") if p.is_file() and not _hidden_below(p, m))
+                    )
+                else:
+                    candidates.append(m)
         else:
             yield Skipped(pattern, "no such file or folder")
             continue
         if not candidates and not path.is_file():
             yield Skipped(pattern, "nothing matched this pattern")
         for candidate in candidates:
-            if candidate.name.startswith(".") and candidate != path:
-                continue  # hidden files in folders (.DS_Store, .git) are not news
             resolved = candidate.resolve()
             if resolved in seen:
                 continue
             seen.add(resolved)
             yield InputFile(source=str(candidate), path=candidate)
+
+
+def _hidden_below(path: Path, root: Path) -> bool:
+    """Hidden files and folders found inside a folder (.git/, .DS_Store) are not news; a hidden
+    file named on the command line is read."""
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
 class CappedReader(io.RawIOBase):
@@ -87,7 +104,7 @@ class CappedReader(io.RawIOBase):
         n = len(data)
         self.consumed += n
         if self.consumed > self._cap:
-            raise InputTooLarge(f"{self._what} exceeds the limit of {self._cap // (1024 * 1024)} MB")
+            raise InputTooLarge(f"{self._what} exceeds the limit of {megabytes(self._cap)}")
         buffer[:n] = data
         return n
 
@@ -100,6 +117,8 @@ class OpenedInput:
     head: bytes
     compressed: bool
     size_on_disk: int
+    path: Path | None = None
+    """The file itself, for readers that undo compression record by record (WARC)."""
 
 
 def open_input(path: Path, limits: Limits) -> OpenedInput:
@@ -124,19 +143,33 @@ def open_input(path: Path, limits: Limits) -> OpenedInput:
     capped = CappedReader(inner, cap, "decompressed content" if compressed else "file")
     stream = io.BufferedReader(capped, buffer_size=SNIFF_BYTES)
     try:
-        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        # the head of a gzip stream is inflated on the side, tolerating damage further on, so that
+        # a container broken near its end is still sniffed and read up to the damage
+        head = _gunzip_head(path) if compressed else stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
     except InputError:
         stream.close()
         raise
     if not head.strip():
         stream.close()
         raise EmptyInput("empty file" if not compressed else "empty after decompression")
-    return OpenedInput(stream=stream, head=head, compressed=compressed, size_on_disk=size)
+    return OpenedInput(stream=stream, head=head, compressed=compressed, size_on_disk=size, path=path)
+
+
+def _gunzip_head(path: Path) -> bytes:
+    """The first ``SNIFF_BYTES`` of a gzip file's content, as far as the stream is sound."""
+    with path.open("rb") as raw:
+        compressed = raw.read(SNIFF_BYTES)
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        head = inflater.decompress(compressed, SNIFF_BYTES)
+    except zlib.error as exc:
+        raise MalformedInput(f"corrupt gzip stream: {exc}") from exc
+    return head
 
 
 def read_capped(stream: BinaryIO, limit: int, what: str = "document") -> bytes:
     """Read a whole single-document stream, refusing anything larger than ``limit`` bytes."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise InputTooLarge(f"{what} is larger than the limit of {limit // (1024 * 1024)} MB")
+        raise InputTooLarge(f"{what} is larger than the limit of {megabytes(limit)}")
     return data

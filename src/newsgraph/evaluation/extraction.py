@@ -159,7 +159,7 @@ def _run_pages(pages: list[Page], run: EvalRun) -> dict[str, dict[str, Any]]:
 
 
 def _date_report(
-    benchmark: str, title: str, gold: dict[str, str | None], results: dict[str, dict[str, Any]], run: EvalRun
+    benchmark: str, title: str, gold: dict[str, str], results: dict[str, dict[str, Any]], run: EvalRun
 ) -> BenchmarkReport:
     """Publication dates of a body benchmark whose gold also gives each page's date: a held-out
     check of the date rules, which were developed on the htmldate set."""
@@ -172,7 +172,12 @@ def _date_report(
         for key, day in gold.items():
             counts.add(day, results[key][field_name])
         prf = counts.score()
-        scores = {"accuracy": prf.accuracy or 0.0, "precision": prf.precision, "recall": prf.recall, "f1": prf.f1}
+        scores = {
+            "accuracy": prf.accuracy or 0.0,
+            "precision": prf.precision,
+            "recall": prf.recall,
+            "f1": prf.f1,
+        }
         report.ours.append(SystemScore(system, scores, len(gold)))
     return report
 
@@ -263,7 +268,9 @@ def evaluate_trafilatura(run: EvalRun) -> list[BenchmarkReport]:
     report.published = published_peers("trafilatura")
     days = {url: _gold_day(gold[url].get("date")) for url in keys}
     dated = {url: day for url, day in days.items() if day}
-    dates = _date_report("trafilatura_dates", "trafilatura evaluation set, publication dates", dated, results, run)
+    dates = _date_report(
+        "trafilatura_dates", "trafilatura evaluation set, publication dates", dated, results, run
+    )
     return [report, dates]
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
+from html import unescape
 
 import trafilatura
 from htmldate import find_date
@@ -137,7 +139,17 @@ def _clean(value: str | None) -> str | None:
 
 
 def html_to_text(html: str) -> str:
-    """All visible text of a page, one block element per line (input for the text cleaner)."""
+    """All visible text of a page, one block element per line (input for the text cleaner).
+
+    lxml drops whatever lies below ~255 levels of nesting; when its text is much shorter than what
+    the markup holds, a plain tag-stripping pass recovers it.
+    """
+    parsed = _lxml_text(html)
+    stripped = _strip_tags(html)
+    return stripped if len(stripped.split()) > 2 * len(parsed.split()) + 10 else parsed
+
+
+def _lxml_text(html: str) -> str:
     try:
         tree = lxml_html.document_fromstring(html)
     except (ValueError, lxml_html.etree.ParserError):
@@ -150,6 +162,17 @@ def html_to_text(html: str) -> str:
             continue
         element.text = "\n" + (element.text or "")
     return str(tree.text_content())
+
+
+_INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript|template|svg|head)\b.*?</\1\s*>", re.I | re.S)
+_BLOCK_TAG = re.compile(r"</?(?:" + "|".join(_BLOCK_TAGS) + r")\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _strip_tags(html: str) -> str:
+    text = _INVISIBLE_BLOCKS.sub(" ", html)
+    text = _BLOCK_TAG.sub("\n", text)
+    return unescape(_ANY_TAG.sub("", text))
 
 
 def _drop_furniture_lines(text: str) -> tuple[str, int]:

@@ -23,6 +23,7 @@ from ..meta.dates import normalise_date, parse_date_text
 # Bidirectional overrides and isolates can make displayed text differ from stored text (a known
 # spoofing trick); zero-width characters break search. None of them carries meaning in news.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
@@ -30,8 +31,13 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 def normalise_text(text: str) -> str:
     """Unify line breaks and spaces and remove invisible formatting characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _CONTROL.sub("", _INVISIBLE.sub("", text))
+    text = _CONTROL.sub("", _INVISIBLE.sub("", without_surrogates(text)))
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (from broken JSON escapes) cannot be stored as UTF-8: mark them as U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def unwrap_hard_breaks(text: str) -> str:

@@ -18,8 +18,8 @@ from ..errors import InputTooLarge, MalformedInput
 from ..meta.dates import normalise_date
 from ..options import IngestOptions
 from ..records import RawDocument, Skipped
-from ..sniff import sniff_format
-from ..sources import OpenedInput
+from ..sniff import looks_like_html
+from ..sources import OpenedInput, megabytes
 
 _CHUNK = 1024 * 1024
 
@@ -57,7 +57,7 @@ def record_to_document(
         content, content_type = html, "html"
     elif text and text.strip():
         content = text
-        content_type = "html" if sniff_format(text[:65536].encode("utf-8", "replace")) == "html" else "text"
+        content_type = "html" if looks_like_html(text) else "text"
     else:
         tried = ", ".join((*fields["text"], *fields["html"]))
         return Skipped(source, f"record has no text (looked for: {tried})", raw_hash=raw_hash)
@@ -96,7 +96,7 @@ def read_jsonl(source: str, opened: OpenedInput, options: IngestOptions) -> Iter
         if len(line) > limit and not line.endswith(b"\n"):
             while (rest := opened.stream.readline(_CHUNK)) and not rest.endswith(b"\n"):
                 pass  # skip the remainder of the oversized line
-            yield Skipped(where, f"record is larger than the limit of {limit // (1024 * 1024)} MB")
+            yield Skipped(where, f"record is larger than the limit of {megabytes(limit)}")
             continue
         if not line.strip():
             continue
@@ -119,7 +119,7 @@ def _read_json_array(
     limit = options.limits.max_document_bytes * 4
     data = opened.stream.read(limit + 1)
     if len(data) > limit:
-        raise InputTooLarge(f"JSON array larger than {limit // (1024 * 1024)} MB: convert it to JSON Lines")
+        raise InputTooLarge(f"JSON array larger than {megabytes(limit)}: convert it to JSON Lines")
     try:
         records = json.loads(data)
     except (ValueError, RecursionError) as exc:

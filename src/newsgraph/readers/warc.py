@@ -7,7 +7,9 @@ never used as the publication date.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,9 +17,10 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from ..decoding import decode_bytes
+from ..errors import InputError
 from ..options import IngestOptions
 from ..records import RawDocument, Skipped
-from ..sources import OpenedInput
+from ..sources import OpenedInput, megabytes
 
 LOGGER = logging.getLogger(__name__)
 _DOCUMENT_TYPES = ("text/html", "application/xhtml", "text/plain")
@@ -26,9 +29,17 @@ _DOCUMENT_TYPES = ("text/html", "application/xhtml", "text/plain")
 def read_warc(source: str, opened: OpenedInput, options: IngestOptions) -> Iterator[RawDocument | Skipped]:
     limit = options.limits.max_document_bytes
     number = 0
+    records = 0
     ignored = 0
+    # warcio undoes a .warc.gz member by member, so damage in one member costs only what follows
+    raw_file = _GzipWatch(opened.path.open("rb")) if opened.compressed and opened.path is not None else None
+    stream: Any = raw_file if raw_file is not None else opened.stream
     try:
-        for record in ArchiveIterator(opened.stream, arc2warc=True):
+        for record in ArchiveIterator(stream):
+            records += 1
+            if not record.rec_type:
+                yield Skipped(source, f"malformed WARC: unreadable record header after {number} record(s)")
+                return
             if record.rec_type not in ("response", "resource", "conversion"):
                 continue
             number += 1
@@ -45,13 +56,20 @@ def read_warc(source: str, opened: OpenedInput, options: IngestOptions) -> Itera
                 continue
             data = record.content_stream().read(limit + 1)
             if len(data) > limit:
-                yield Skipped(where, f"record is larger than the limit of {limit // (1024 * 1024)} MB")
+                yield Skipped(where, f"record is larger than the limit of {megabytes(limit)}")
                 continue
+            missing = getattr(record.raw_stream, "limit", 0)
+            truncated = (
+                f"WARC record truncated: {missing} byte(s) short of its declared length"
+                if isinstance(missing, int) and missing > 0
+                else None
+            )
             if not data.strip():
-                yield Skipped(where, "empty WARC record")
+                yield Skipped(where, truncated or "empty WARC record")
                 continue
             is_html = "html" in content_type
             decoded = decode_bytes(data, html=is_html)
+            warnings = [w for w in (decoded.warning, truncated) if w]
             yield RawDocument(
                 source=where,
                 container="warc",
@@ -60,12 +78,72 @@ def read_warc(source: str, opened: OpenedInput, options: IngestOptions) -> Itera
                 raw_hash=hashlib.sha256(data).hexdigest(),
                 url=uri,
                 fetched=record.rec_headers.get_header("WARC-Date"),
-                warnings=(decoded.warning,) if decoded.warning else (),
+                warnings=tuple(warnings),
             )
-    except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
-        yield Skipped(source, f"malformed WARC after {number} record(s): {str(exc).splitlines()[0][:120]}")
+    except (ArchiveLoadFailed, InputError, ValueError, EOFError, OSError, zlib.error) as exc:
+        yield Skipped(source, f"malformed WARC after {number} record(s): {_first_line(exc)}")
+    except Exception as exc:  # warcio fails in many ways on damaged headers
+        yield Skipped(
+            source, f"malformed WARC after {number} record(s): {type(exc).__name__}: {_first_line(exc)}"
+        )
+    else:
+        if records == 0:
+            yield Skipped(source, "malformed WARC: no readable record")
+        elif raw_file is not None and not raw_file.complete:
+            yield Skipped(
+                source, f"malformed WARC after {number} record(s): the last gzip member is truncated"
+            )
+    finally:
+        if raw_file is not None:
+            raw_file.close()
     if ignored:
         yield Skipped(source, f"{ignored} WARC record(s) ignored: not an HTML or text page", severity="info")
+
+
+class _GzipWatch:
+    """A file wrapper that follows the gzip members passing through it, to tell at the end whether
+    the last one was complete (warcio stops quietly at a member cut short)."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._damaged = False
+
+    def read(self, size: int = -1) -> bytes:
+        data: bytes = self._raw.read(size)
+        self._follow(data)
+        return data
+
+    def _follow(self, data: bytes) -> None:
+        while data and not self._damaged:
+            if self._inflater.eof:  # the previous member ended: this data starts the next one
+                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                self._inflater.decompress(data, 1 << 20)  # the output is not needed, only the state
+            except zlib.error:
+                self._damaged = True
+                return
+            data = self._inflater.unconsumed_tail or (
+                self._inflater.unused_data if self._inflater.eof else b""
+            )
+
+    def readline(self, size: int = -1) -> bytes:
+        raise io.UnsupportedOperation("readline")
+
+    def tell(self) -> int:
+        return int(self._raw.tell())
+
+    def close(self) -> None:
+        self._raw.close()
+
+    @property
+    def complete(self) -> bool:
+        return not self._damaged and self._inflater.eof
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return "".join(ch if ch.isprintable() else "?" for ch in text)[:100]
 
 
 def _content_type(record: Any) -> str:
