@@ -166,3 +166,39 @@ def test_stats(store: Store) -> None:
     stats = store.stats()
     assert stats["articles"] == 1 and stats["outlets"] == [("TASS", 1)]
     assert stats["problems"] == [{"severity": "error", "reason": "binary data, not text", "count": 1}]
+
+
+def test_a_database_of_the_previous_schema_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Store(path) as store:  # make it look like a version-1 database
+        store.db.execute("drop index if exists idx_inputs_raw_hash")
+        store.db.execute("delete from _migrations where id > 1")
+        store.db.conn.commit()
+    with Store(path) as store:
+        assert store.migrations_applied and store.migrations_applied[0].startswith("index inputs by raw hash")
+        indexes = {row[1] for row in store.db.execute("pragma index_list(inputs)")}
+        assert "idx_inputs_raw_hash" in indexes
+
+
+def test_identical_bytes_under_another_name_are_not_extracted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsgraph import ingest, pipeline
+
+    text = (
+        "Niger's junta announced a new agreement on uranium mining with a Russian state company on Monday. "
+        * 3
+    )
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "copy-of-a.txt").write_text(text, encoding="utf-8")
+    calls = []
+    real = pipeline.build_article
+    monkeypatch.setattr(
+        pipeline, "build_article", lambda doc, ctx: calls.append(doc.source) or real(doc, ctx)
+    )
+    with Store(tmp_path / "db.sqlite") as store:
+        summary = ingest([str(tmp_path / "a.txt"), str(tmp_path / "copy-of-a.txt")], store)
+        sources = [r[0] for r in store.db.execute("select source from article_sources")]
+    assert (summary.new, summary.duplicate) == (1, 1)
+    assert len(calls) == 1
+    assert len(sources) == 2

@@ -129,6 +129,14 @@ def _ingest_one(
         summary.duplicate += 1
         summary.unchanged += 1
         return
+    known = store.article_for_raw(document.raw_hash, EXTRACTOR_VERSION)
+    if known is not None:  # the same bytes under another name: a copy, no need to extract it again
+        store.link_source(known, document.source, document.url, document.raw_hash)
+        store.record_input(
+            document.source, document.raw_hash, "duplicate", EXTRACTOR_VERSION, article_id=known
+        )
+        summary.duplicate += 1
+        return
     group = source_group(document)
     if group not in context.repeated_lines:
         context.repeated_lines[group] = store.repeated_lines(group, context.options.repeated_line_min_docs)

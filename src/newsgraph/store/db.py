@@ -122,6 +122,23 @@ class Store:
         ).fetchone()
         return row is not None
 
+    def article_for_raw(self, raw_hash: str, extractor_version: int) -> str | None:
+        """The article already made from these exact bytes (under any source name), if any."""
+        row = self.db.execute(
+            "select article_id from inputs where raw_hash = ? and extractor_version = ?"
+            " and status in ('new', 'duplicate') and article_id is not null limit 1",
+            [raw_hash, extractor_version],
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def link_source(self, article_id: str, source: str, url: str | None, raw_hash: str) -> None:
+        """Remember ``source`` as one more input that carried the stored article."""
+        self.db.execute(
+            "insert or ignore into article_sources (article_id, source, url, outlet, raw_hash, seen_at)"
+            " select ?, ?, ?, outlet, ?, ? from articles where id = ?",
+            [article_id, source, url, raw_hash, _now(), article_id],
+        )
+
     def record_input(
         self,
         source: str,

@@ -100,11 +100,16 @@ def _initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _raw_hash_index(db: sqlite_utils.Database) -> None:
+    db.table("inputs").create_index(["raw_hash"], if_not_exists=True)
+
+
 MIGRATIONS: list[Migration] = [
+    (1, "initial: articles with full-text search, sources, inputs, errors, repeated lines", _initial),
     (
-        1,
-        "initial: articles with full-text search, sources, inputs, errors, repeated lines",
-        _initial,
+        2,
+        "index inputs by raw hash: identical bytes under another name are not extracted again",
+        _raw_hash_index,
     ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
