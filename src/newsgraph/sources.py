@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,6 +66,9 @@ def expand_inputs(patterns: list[str]) -> Iterator[InputFile | Skipped]:
                     )
                 else:
                     candidates.append(m)
+        elif re.match(r"^[a-z][a-z0-9+.-]*://", pattern, re.I):
+            yield Skipped(pattern, "URLs are not fetched by ingest: save the page or feed to a file first")
+            continue
         else:
             yield Skipped(pattern, "no such file or folder")
             continue
