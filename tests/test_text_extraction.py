@@ -117,7 +117,7 @@ def test_headline_above_the_body_is_the_title_and_credits_are_collected() -> Non
     )
     parts = parse_text_dump(text)
     assert parts.title == "Ministers meet in Moscow on Sahel security"
-    assert parts.credits[0][0] == "example-news.com"
+    assert parts.credits[0].name == "example-news.com"
     assert parts.text.startswith("The foreign ministers") and "Read Full Article" not in parts.text
 
 

@@ -179,8 +179,8 @@ def _drop_title_echo(text: str, titles: list[str]) -> str:
 
 
 def _title_how(parts: TextParts | None) -> str:
-    if parts and "title" in parts.header.fields:
-        return "text: title header line"
+    if parts and "title" in parts.header.how:
+        return parts.header.how["title"]
     return "text: headline line above the body"
 
 
@@ -227,8 +227,8 @@ def _settle_outlet(
 
     Order of trust: a publisher named by the container (a JSONL field); the URL's host when it is
     a known outlet that is not an aggregator; a credit line ("Read Full Article at RT.com");
-    the page's site name; the dateline's agency ("/TASS/", "(Reuters)"); an unknown host, named
-    by its domain; and last, an aggregator's own name.
+    the page's site name; the dateline's agency ("/TASS/", "(Reuters)"); a copyright footer; an
+    unknown host, named by its domain; and last, an aggregator's own name.
     """
     host = url_host(url)
     host_outlet = outlets.by_host(host)
@@ -240,14 +240,14 @@ def _settle_outlet(
     if host_outlet and not host_outlet.is_aggregator:
         provenance["outlet"] = f"URL host: {host}"
         return host_outlet.name, None
-    credits = [(named, line, outlets.resolve(named)) for named, line in (text.credits if text else [])]
-    via = via or next((known.name for _, _, known in credits if known and known.is_aggregator), None)
-    for named, line, credited in credits:
-        if credited and credited.is_aggregator:
+    credits = [(credit, outlets.resolve(credit.name)) for credit in (text.credits if text else [])]
+    via = via or next((known.name for _, known in credits if known and known.is_aggregator), None)
+    for credit, known in credits:
+        if credit.weak or (known and known.is_aggregator):
             continue
-        if credited or _plausible_name(named):
-            provenance["outlet"] = f"credit line: {line}"
-            return (credited.name if credited else named), via
+        if known or _plausible_name(credit.name):
+            provenance["outlet"] = f"credit line: {credit.line}"
+            return (known.name if known else credit.name), via
     if html and html.sitename:
         known = outlets.resolve(html.sitename)
         if not (known and known.is_aggregator):
@@ -257,6 +257,10 @@ def _settle_outlet(
         known = outlets.resolve(text.dateline.agency)
         provenance["outlet"] = f"dateline: {text.dateline.text}"
         return (known.name if known else text.dateline.agency), via
+    for credit, known in credits:
+        if credit.weak and not (known and known.is_aggregator) and (known or _plausible_name(credit.name)):
+            provenance["outlet"] = f"copyright line: {credit.line}"
+            return (known.name if known else credit.name), via
     if host and not host_outlet:
         provenance["outlet"] = f"URL host: {host}"
         return host, via

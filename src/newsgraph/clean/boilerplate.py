@@ -19,8 +19,11 @@ from enum import Enum
 
 from ..meta.language import dominant_script, identify, script_counts
 from .patterns import (
+    BREADCRUMB,
     CAPTION,
+    COPYRIGHT,
     CREDIT,
+    DATE_ONLY,
     FURNITURE,
     LIST_ITEM,
     RELATED_MARKER,
@@ -65,6 +68,8 @@ class Line:
     script: str | None
     credit: str | None = None
     """For credit lines: the outlet named (a name or a host)."""
+    weak: bool = False
+    """A credit that only holds the copyright (a footer), trusted less than "Read more at X"."""
     drop: str | None = None
     """Why the line was dropped, or None if it stays."""
 
@@ -91,14 +96,18 @@ def repeatable_lines(text: str) -> set[str]:
 def classify_line(index: int, text: str) -> Line:
     words = len(WORD.findall(text))
     script = dominant_script(text)
-    if RELATED_MARKER.match(text):
+    # "- Print article" is furniture too, but a long list item is a point the article makes
+    bare = LIST_ITEM.sub("", text) if words <= 4 else text
+    if RELATED_MARKER.match(bare):
         kind = Kind.RELATED
-    elif match := CREDIT.match(text):
+    elif match := CREDIT.match(bare):
         named = next((v for k, v in match.groupdict().items() if v and k.startswith("outlet")), None)
         return Line(index, text, words, Kind.CREDIT, script, credit=named)
-    elif CAPTION.match(text):
+    elif holder := copyright_holder(bare):
+        return Line(index, text, words, Kind.CREDIT, script, credit=holder, weak=True)
+    elif CAPTION.match(bare):
         kind = Kind.CAPTION
-    elif FURNITURE.match(text):
+    elif FURNITURE.match(bare) or BREADCRUMB.match(bare) or (words <= 12 and DATE_ONLY.match(bare)):
         kind = Kind.FURNITURE
     elif words >= 15 or (words >= 6 and TERMINAL.search(text)):
         kind = Kind.PROSE
@@ -107,6 +116,30 @@ def classify_line(index: int, text: str) -> Line:
     else:
         kind = Kind.SHORT
     return Line(index, text, words, kind, script)
+
+
+_CORPORATE = re.compile(
+    r"[\s,]+(?:media\s+)?(?:ltd|limited|inc|llc|plc|sa|sarl|sas|gmbh|group|groupe|corp(?:oration)?)\.?$", re.I
+)
+
+
+def copyright_holder(text: str) -> str | None:
+    """The holder named by a copyright line, without years, corporate suffixes or reservations."""
+    match = COPYRIGHT.match(text)
+    if not match:
+        return None
+    holder = match.group("holder").strip(" .,-–")
+    holder = re.sub(
+        r"\s*(all rights reserved|tous droits réservés|все права защищены)\.?$", "", holder, flags=re.I
+    )
+    holder = re.sub(r"\s*[-–,.]?\s*\d{4}$", "", holder).strip(" .,-–")
+    holder = re.sub(r"^[^\w]+", "", holder)
+    previous = None
+    while previous != holder:
+        previous, holder = holder, _CORPORATE.sub("", holder).strip(" .,-–")
+    if not holder or len(holder.split()) > 6 or not any(ch.isalpha() for ch in holder):
+        return None
+    return holder
 
 
 def _best_block(scores: Sequence[float]) -> tuple[int, int]:
@@ -129,13 +162,18 @@ def _scores(lines: list[Line], body_script: str | None) -> list[float]:
     for line in lines:
         if line.kind is Kind.RELATED:
             in_box = True
-        elif line.kind is Kind.PROSE:
+        elif _ends_box(line):
             in_box = False
-        elif in_box and line.kind in (Kind.MEDIUM, Kind.SHORT, Kind.CAPTION):
+        elif in_box and line.kind in (Kind.PROSE, Kind.MEDIUM, Kind.SHORT, Kind.CAPTION):
             scores.append(_IN_RELATED_BOX)
             continue
         scores.append(_score(line, body_script))
     return scores
+
+
+def _ends_box(line: Line) -> bool:
+    """A related-stories box lists headlines; the first punctuated paragraph is the article again."""
+    return line.kind is Kind.PROSE and bool(TERMINAL.search(line.text)) and not CAPTION.match(line.text)
 
 
 def _score(line: Line, body_script: str | None) -> float:
@@ -188,12 +226,13 @@ def _mark_drops(
 ) -> None:
     """Mark the lines inside the body that are not part of the article, with the reason."""
     in_related_box = False
+    edges = {id(line) for line in block[:2] + block[-2:]}
     for line in block:
         if line.kind is Kind.RELATED:
             line.drop, in_related_box = "related-stories box", True
             continue
         if in_related_box:
-            if line.kind is Kind.PROSE and not CAPTION.match(line.text):
+            if _ends_box(line):
                 in_related_box = False
             else:
                 line.drop = "related-stories box"
@@ -206,7 +245,8 @@ def _mark_drops(
             line.drop = "other language"
         elif (
             repeated is not None
-            and line.kind is not Kind.PROSE  # shared sentences are shared news, not furniture
+            # a sentence the source repeats inside bodies is shared news; at their edges, a footer
+            and (line.kind is not Kind.PROSE or id(line) in edges)
             and line.words <= MAX_LINE_WORDS_FOR_REPEAT
             and repeated(line.text)
         ):
@@ -234,13 +274,18 @@ def _other_language(line: Line, language: str | None) -> bool:
 def _drop_repeats_within(block: list[Line]) -> None:
     """Drop exact repeats and highlights: lines whose text reappears inside a longer body line."""
     kept = [line for line in block if line.drop is None]
-    seen: set[str] = set()
+    first: dict[str, Line] = {}
     for line in kept:
-        key = normalise_line(line.text)
-        if key in seen:
-            line.drop = "repeated within the document"
+        key = normalise_line(LIST_ITEM.sub("", line.text))
+        if key not in first:
+            first[key] = line
             continue
-        seen.add(key)
+        earlier = first[key]
+        if LIST_ITEM.match(earlier.text) and not LIST_ITEM.match(line.text):
+            earlier.drop = "highlight repeated in the body"  # keep the paragraph, drop the bullet
+            first[key] = line
+        else:
+            line.drop = "repeated within the document"
     kept = [line for line in kept if line.drop is None]
     normalised = [(line, normalise_line(LIST_ITEM.sub("", line.text)).rstrip(".")) for line in kept]
     # Highlights sit at the top or come as list items; checking only those keeps this linear.

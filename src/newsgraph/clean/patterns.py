@@ -89,6 +89,23 @@ FURNITURE = _any(
     r"^(filed under|posted in|catégories?|rubriques?|рубрика)\s*:.{0,200}$",
     r"^(reading time|read time|temps de lecture|tempo de leitura|время чтения)\s*:?.{0,25}$",
     r"^\d{1,3}\s*(min|minutes?)\s+read$",
+    # aggregator disclaimers
+    r"^.{0,60}\bnews aggregator\b.{0,200}$",
+    r"^.{0,120}\ball (materials|content|articles) (are|is) the property of (their|the) (respective )?(authors|owners|publishers)\b.{0,60}$",
+)
+
+# A breadcrumb trail: "Accueil » Actualité » Diplomatie", "World > Africa > Mali", "Afrique · Mali".
+BREADCRUMB = re.compile(
+    r"^[^\W\d_][\w'’ .-]{0,30}(\s*[·»›>|]\s*[^\W\d_][\w'’ .-]{0,30}){1,6}$|"
+    r"^[^\W\d_][\w'’ .-]{0,30}(\s+/\s+[^\W\d_][\w'’ .-]{0,30}){1,6}$",
+    _I,
+)
+
+# A copyright line, whose holder names the outlet: "© 2025 Continental Ledger Media Ltd."
+COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)|copyright)(?:\s*(?:©|\(c\)))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<holder>[^\d].{1,80}?)"
+    r"(?:\s*[-–,.]?\s*(?:\d{4}))?(?:\s*[-–,.]\s*(?:all rights reserved|tous droits réservés|все права защищены).*)?\.?$",
+    _I,
 )
 
 # A line that is only a date or a timestamp (page furniture in an article body).
@@ -96,7 +113,8 @@ DATE_ONLY = re.compile(
     r"^[\W_]*(\w+,?\s+)?(\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?(Z|[+-]\d{2}:?\d{2})?)?"
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}(,?\s+\d{1,2}[:h]\d{2})?"
     r"|\d{1,2}(er)?\s+(de\s+)?\w+\.?\s+(de\s+)?\d{4}(,?\s+(à|at|às|в|um)?\s*\d{1,2}[:h]\d{2})?"
-    r"|\w+\.?\s+\d{1,2},?\s+\d{4}(,?\s+(at\s+)?\d{1,2}:\d{2}\s*([ap]\.?m\.?)?)?)[\W_]*$",
+    r"|\w+\.?\s+\d{1,2},?\s+\d{4}(,?\s+(at\s+)?\d{1,2}:\d{2}\s*([ap]\.?m\.?)?)?)"
+    r"(\s*(gmt|utc|cet|cest|edt|est|msk|wat|[+-]\d{2}:?\d{2}))?[\W_]*$",
     _I,
 )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..clean.boilerplate import Kind, Line, classify_line, find_body, normalise_line
 from ..clean.mojibake import repair_mojibake
-from ..clean.patterns import LIST_ITEM, URL_LINE, WORD
+from ..clean.patterns import BREADCRUMB, DATE_ONLY, LIST_ITEM, URL_LINE, WORD
 from ..meta.dates import normalise_date, parse_date_text
 
 # --- normalisation ------------------------------------------------------------------------------
@@ -103,7 +103,9 @@ def read_header(text: str) -> tuple[Header, str]:
     """Consume metadata lines at the top of ``text``; return them and the rest of the text.
 
     A line counts as metadata only at the top, before the first line of anything else: a date in
-    the middle of a page is page furniture, not the publication date.
+    the middle of a page is page furniture, not the publication date. Among the metadata lines a
+    headline may sit (URL, breadcrumb, headline, byline, timestamp): a headline-like line directly
+    followed by a byline or a date line is the title.
     """
     header = Header()
     lines = text.split("\n")
@@ -123,29 +125,54 @@ def read_header(text: str) -> tuple[Header, str]:
             if rest:  # the body starts on the same line as the date
                 lines[i] = rest
                 break
-        elif (m := _DATE_LINE.match(line)) and (date := _date_in(m.group("date"))):
-            header.fields.setdefault("published", date)
-            header.how.setdefault("published", "text: date header line")
-        elif _UPDATED_LINE.match(line):
-            pass  # an update time is not the publication date; drop the line
-        elif m := URL_LINE.match(line):
-            header.fields.setdefault("url", m.group(1))
-            header.how.setdefault("url", "text: URL header line")
-        elif (m := _FIELD_LINE.match(line)) and _field_fits(m):
-            key = _FIELD_KEYS[m.group("key").lower()]
-            value = m.group("value").strip()
-            if key == "authors":
-                header.authors.extend(_split_names(value))
-            else:
-                header.fields.setdefault(key, value)
-                header.how.setdefault(key, f"text: {m.group('key')} header line")
-        elif m := _BYLINE.match(line):
-            header.authors.extend(_split_names(m.group("names")))
-        else:
-            break
+        elif not _read_header_line(line, header):
+            following = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
+            if "title" in header.fields or not _headline_shaped(line) or not _is_byline_or_date(following):
+                break
+            header.fields["title"] = line
+            header.how["title"] = "text: headline above the byline"
         consumed += 1
         i += 1
     return header, "\n".join(lines[i:])
+
+
+def _read_header_line(line: str, header: Header) -> bool:
+    """Take what a metadata line states into ``header``; False if the line is not metadata."""
+    if (m := _DATE_LINE.match(line)) and (date := _date_in(m.group("date"))):
+        header.fields.setdefault("published", date)
+        header.how.setdefault("published", "text: date header line")
+    elif DATE_ONLY.match(line) and (date := _date_in(line.strip(" |·-–—"))):
+        header.fields.setdefault("published", date)
+        header.how.setdefault("published", "text: date line in the header")
+    elif _UPDATED_LINE.match(line) or BREADCRUMB.match(line):
+        pass  # an update time is not the publication date, a breadcrumb is navigation
+    elif m := URL_LINE.match(line):
+        header.fields.setdefault("url", m.group(1))
+        header.how.setdefault("url", "text: URL header line")
+    elif (m := _FIELD_LINE.match(line)) and _field_fits(m):
+        key = _FIELD_KEYS[m.group("key").lower()]
+        value = m.group("value").strip()
+        if key == "authors":
+            header.authors.extend(_split_names(value))
+        else:
+            header.fields.setdefault(key, value)
+            header.how.setdefault(key, f"text: {m.group('key')} header line")
+    elif m := _BYLINE.match(line):
+        header.authors.extend(_split_names(m.group("names")))
+    else:
+        return False
+    return True
+
+
+def _is_byline_or_date(line: str) -> bool:
+    return bool(
+        _BYLINE.match(line) or _DATE_LINE.match(line) or DATE_ONLY.match(line) or _UPDATED_LINE.match(line)
+    )
+
+
+def _headline_shaped(line: str) -> bool:
+    words = len(WORD.findall(line))
+    return 3 <= words <= 30 and not LIST_ITEM.match(line) and not re.search(r"[.,;:]$", line.rstrip('”"’»)'))
 
 
 def _field_fits(match: re.Match[str]) -> bool:
@@ -155,7 +182,7 @@ def _field_fits(match: re.Match[str]) -> bool:
 
 
 def _date_in(text: str) -> str | None:
-    text = re.split(r"\s+(?:at|à|в)\s+\d|\s+\d{1,2}[:h]\d{2}|,\s*\d{1,2}[:h]\d{2}", text)[0]
+    text = re.split(r"\s+(?:at|à|в)\s+\d|,?\s+\d{1,2}[:h]\d{2}", text)[0]
     return normalise_date(text) if re.match(r"\d{4}-\d{2}-\d{2}", text) else parse_date_text(text)
 
 
@@ -250,6 +277,15 @@ def find_title(before: list[Line], body: list[Line], script: str | None) -> tupl
 # --- the whole dump -----------------------------------------------------------------------------
 
 
+@dataclass(slots=True, frozen=True)
+class Credit:
+    """An outlet named by a line of the dump; ``weak`` for a copyright footer."""
+
+    name: str
+    line: str
+    weak: bool = False
+
+
 @dataclass(slots=True)
 class TextParts:
     """What a text dump yields before outlet resolution and language detection."""
@@ -258,8 +294,8 @@ class TextParts:
     title: str | None
     header: Header
     dateline: Dateline | None
-    credits: list[tuple[str, str]]
-    """(outlet name or host, the line that names it), nearest to the body first."""
+    credits: list[Credit]
+    """Outlets named by credit lines, nearest to the body first, copyright footers last."""
     language: str | None
     repairs: list[str]
     removed_lines: int
@@ -304,10 +340,14 @@ def parse_text_dump(content: str, *, repeated: Callable[[str], bool] | None = No
     )
 
 
-def _credits(before: list[Line], dropped: list[Line], after: list[Line]) -> list[tuple[str, str]]:
-    """Credit lines ordered by closeness to the body: inside it, just above it, just below it."""
-    found: list[tuple[str, str]] = []
+def _credits(before: list[Line], dropped: list[Line], after: list[Line]) -> list[Credit]:
+    """Credit lines ordered by closeness to the body: inside it, just above it, just below it;
+    copyright lines last, and only from the footer (inside a body, "© AFP" credits a photo)."""
+    found: list[Credit] = []
     for line in [*dropped, *reversed(before), *after]:
-        if line.kind is Kind.CREDIT and line.credit:
-            found.append((line.credit.strip().rstrip("."), line.text))
+        if line.kind is Kind.CREDIT and line.credit and not line.weak:
+            found.append(Credit(line.credit.strip().rstrip("."), line.text))
+    for line in after:
+        if line.kind is Kind.CREDIT and line.credit and line.weak:
+            found.append(Credit(line.credit.strip().rstrip("."), line.text, weak=True))
     return found
