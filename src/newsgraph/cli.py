@@ -212,7 +212,8 @@ def export_command(
 
 
 def _marked(snippet: str) -> str:
-    return escape(snippet).replace(HIT_START, "[bold yellow]").replace(HIT_END, "[/bold yellow]")
+    flat = " ¶ ".join(part.strip() for part in snippet.split("\n\n"))
+    return escape(flat).replace(HIT_START, "[bold yellow]").replace(HIT_END, "[/bold yellow]")
 
 
 @app.command("search")
