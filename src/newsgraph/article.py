@@ -104,7 +104,7 @@ def build_article(raw: RawDocument, ctx: ArticleContext) -> Article:
         (raw.published, f"{raw.container}: date field"),
         (
             text_parts.header.fields.get("published") if text_parts else None,
-            "text: date header line",
+            text_parts.header.how.get("published", "text: date header line") if text_parts else "",
         ),
         (html.published if html else None, (html.published_how if html else None) or "html"),
     )
@@ -119,7 +119,7 @@ def build_article(raw: RawDocument, ctx: ArticleContext) -> Article:
             (html.html_language if html else None, "html: lang attribute"),
         )
     text_hash = content_hash(text)
-    repairs = list(text_parts.repairs if text_parts else [])
+    repairs = list(text_parts.repairs if text_parts else html.repairs if html else [])
     article = Article(
         id=article_id(text_hash),
         source=raw.source,

@@ -19,8 +19,10 @@ from htmldate import find_date
 from lxml import html as lxml_html
 
 from ..clean.boilerplate import Kind, classify_line
+from ..clean.mojibake import repair_mojibake
 from ..errors import ExtractionError
 from ..meta.dates import normalise_date
+from .text import normalise_text
 
 LOGGER = logging.getLogger(__name__)
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -45,6 +47,7 @@ class HtmlParts:
     html_language: str | None = None
     method: str = "trafilatura"
     removed_lines: int = 0
+    repairs: list[str] = field(default_factory=list)
 
 
 def extract_html(html: str, *, url: str | None = None, clean_lines: bool = True) -> HtmlParts:
@@ -90,8 +93,12 @@ def extract_html(html: str, *, url: str | None = None, clean_lines: bool = True)
             raise ExtractionError("no text found in the HTML page")
         parts.text = fallback
         parts.method = "text fallback"
-    if clean_lines and parts.method == "trafilatura":
-        parts.text, parts.removed_lines = _drop_furniture_lines(parts.text)
+    if parts.method == "trafilatura":
+        # pages can be double-encoded too, and carry invisible or bidi control characters
+        repaired = repair_mojibake(parts.text)
+        parts.text, parts.repairs = normalise_text(repaired.text), list(repaired.repairs)
+        if clean_lines:
+            parts.text, parts.removed_lines = _drop_furniture_lines(parts.text)
     return parts
 
 
