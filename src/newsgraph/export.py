@@ -58,6 +58,38 @@ def _articles(store: Store) -> Iterator[dict[str, Any]]:
         yield article_record(row, sources.get(row["id"], [row["source"]]))
 
 
+MENTION_FIELDS = ("article_id", "actor_id", "text", "start", "end")
+MENTION_EXTRA_FIELDS = ("sentence", "country", "sector", "role", "how", "confidence")
+ACTOR_FIELDS = ("id", "name", "kind", "code", "country", "sector", "aliases", "roles")
+
+
+def _actors(store: Store) -> Iterator[dict[str, Any]]:
+    if "actors" not in store.db.table_names():
+        return
+    roles: dict[str, list[dict[str, Any]]] = {}
+    for row in store.db.query(
+        "select actor_id, title, country, organization, article_id, evidence from actor_roles order by id"
+    ):
+        roles.setdefault(row["actor_id"], []).append(
+            {k: row[k] for k in ("title", "country", "organization", "article_id", "evidence")}
+        )
+    for row in store.db.query("select * from actors order by id"):
+        record = {name: row.get(name) for name in ACTOR_FIELDS[:6]}
+        record["aliases"] = json.loads(row.get("aliases") or "[]")
+        record["roles"] = roles.get(row["id"], [])
+        if record["kind"] == "person" and record["roles"] and not record["country"]:
+            stated = next((r for r in record["roles"] if r["country"]), None)
+            record["country"] = stated["country"] if stated else None
+        yield record
+
+
+def _mentions(store: Store) -> Iterator[dict[str, Any]]:
+    if "mentions" not in store.db.table_names():
+        return
+    for row in store.db.query("select * from mentions order by article_id, start, end, actor_id"):
+        yield {name: row.get(name) for name in (*MENTION_FIELDS, *MENTION_EXTRA_FIELDS)}
+
+
 def _table_rows(store: Store, table: str) -> Iterator[dict[str, Any]]:
     if table not in store.db.table_names():
         return
@@ -84,7 +116,11 @@ def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
 
 def export(store: Store, out_dir: Path) -> dict[str, int]:
     """Write every contract file to ``out_dir``; return the number of records per file."""
-    counts = {"articles": write_jsonl(out_dir / "articles.jsonl", _articles(store))}
-    for name in EXPORT_FILES[1:]:
+    counts = {
+        "articles": write_jsonl(out_dir / "articles.jsonl", _articles(store)),
+        "actors": write_jsonl(out_dir / "actors.jsonl", _actors(store)),
+        "mentions": write_jsonl(out_dir / "mentions.jsonl", _mentions(store)),
+    }
+    for name in EXPORT_FILES[3:]:
         counts[name] = write_jsonl(out_dir / f"{name}.jsonl", _table_rows(store, name))
     return counts

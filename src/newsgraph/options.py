@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,10 @@ class IngestOptions:
     jsonl_fields: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_JSONL_FIELDS))
     outlet_files: tuple[Path, ...] = ()
     """User outlet tables (YAML or CSV) that extend or override the shipped one."""
+    kb_files: tuple[Path, ...] = ()
+    """User knowledge-base files (YAML, the shapes of ``newsgraph/data/kb``) that extend ours."""
+    annotate: bool = True
+    """Run the annotation stage (sentences, actors) on the new articles after ingesting them."""
     min_words: int = 25
     """Articles whose clean text has fewer words are refused: a headline or a stub is not news."""
     repeated_line_min_docs: int = 3
@@ -59,10 +64,4 @@ class IngestOptions:
         fields = dict(self.jsonl_fields)
         for ours, theirs in mapping.items():
             fields[ours] = (theirs, *[k for k in fields.get(ours, ()) if k != theirs])
-        return IngestOptions(
-            limits=self.limits,
-            jsonl_fields=fields,
-            outlet_files=self.outlet_files,
-            min_words=self.min_words,
-            repeated_line_min_docs=self.repeated_line_min_docs,
-        )
+        return dataclasses.replace(self, jsonl_fields=fields)

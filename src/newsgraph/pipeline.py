@@ -13,10 +13,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .annotate import ANNOTATOR_VERSION, ArticleText, annotate
 from .article import ArticleContext, build_article, source_group
 from .clean.boilerplate import repeatable_lines
 from .errors import NewsgraphError
 from .extract.text import prepare_text
+from .kb import load_kb
 from .meta.outlets import load_outlets
 from .options import IngestOptions
 from .readers import read_input
@@ -51,6 +53,9 @@ class IngestSummary:
     warning_reasons: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     new_ids: list[str] = field(default_factory=list)
+    annotated: int = 0
+    """Articles annotated (sentences, actors) after ingesting."""
+    mentions: int = 0
 
     @property
     def ok(self) -> bool:
@@ -95,6 +100,47 @@ def ingest(
                     progress(item.source, summary)
         if progress:
             progress(item.source, summary)
+    if options.annotate:
+        done = annotate_pending(store, options)
+        summary.annotated, summary.mentions = done.articles, done.mentions
+    return summary
+
+
+@dataclass(slots=True)
+class AnnotateSummary:
+    articles: int = 0
+    mentions: int = 0
+    roles: int = 0
+    parsed: int = 0
+    """Of the articles, those in a language with a parser (the rest: knowledge-base names only)."""
+
+
+def annotate_pending(
+    store: Store,
+    options: IngestOptions | None = None,
+    *,
+    redo: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> AnnotateSummary:
+    """Annotate the stored articles that need it (all of them with ``redo``)."""
+    options = options or IngestOptions()
+    kb = load_kb(options.kb_files)
+    rows = store.articles_to_annotate(ANNOTATOR_VERSION, redo=redo)
+    texts = [ArticleText(r["id"], r["text"], r["language"], r["published"]) for r in rows]
+    summary = AnnotateSummary()
+    with store.transaction():
+        for annotation in annotate(texts, kb):
+            store.save_annotation(annotation, ANNOTATOR_VERSION)
+            summary.articles += 1
+            summary.mentions += len(annotation.mentions)
+            summary.roles += len(annotation.roles)
+            summary.parsed += annotation.parsed
+            if summary.articles % COMMIT_EVERY == 0:
+                store.db.conn.commit()
+            if progress:
+                progress(summary.articles, len(texts))
+        if summary.articles:
+            store.fill_person_roles()
     return summary
 
 

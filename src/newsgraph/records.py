@@ -95,3 +95,70 @@ class Article:
     def from_dict(cls, data: dict[str, Any]) -> Article:
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+# --- stage 2: annotation ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Mention:
+    """A span of an article's text that names or refers to an actor.
+
+    ``country`` and ``sector`` are those the actor has *here*: "Malian troops" is Mali, MIL; a
+    person carries the country and sector of the role held at the article's date.
+    """
+
+    actor_id: str
+    text: str
+    start: int
+    end: int
+    sentence: int
+    country: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    how: str = "name"
+    """``name``, ``acronym``, ``demonym``, ``capital``, ``seat``, ``surname``, ``ner``, ``group``,
+    ``role`` (a title standing for a person, "the minister") or ``list`` (a plural group spread
+    over the states listed nearby)."""
+    confidence: float = 1.0
+
+
+@dataclass(slots=True)
+class RoleEvidence:
+    """A role the text gives an actor: "Russia's Foreign Minister Sergey Lavrov"."""
+
+    actor_id: str
+    title: str
+    country: str | None
+    organization: str | None
+    sector: str | None
+    evidence: str
+    """The sentence that states it."""
+    start: int
+    end: int
+    """Offsets of the role phrase in the article text."""
+
+
+@dataclass(slots=True)
+class ActorRecord:
+    id: str
+    name: str
+    kind: str
+    code: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Annotation:
+    """What the annotation stage adds to one article: plain data, ready to store."""
+
+    article_id: str
+    language: str | None
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    roles: list[RoleEvidence] = field(default_factory=list)
+    actors: list[ActorRecord] = field(default_factory=list)
+    parsed: bool = False
+    """False when the language had no pipeline: mentions come from the knowledge base alone."""

@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from ..errors import StoreError
-from ..records import Article, Skipped
+from ..records import ActorRecord, Annotation, Article, Skipped
 from .migrations import migrate
 
 _JSON_FIELDS = ("authors", "provenance", "repairs", "warnings")
@@ -238,6 +238,169 @@ class Store:
             [group, min_docs],
         )
         return {row[0] for row in rows}
+
+    # --- annotations ---------------------------------------------------------------------------
+
+    def articles_to_annotate(self, version: int, *, redo: bool = False) -> list[dict[str, Any]]:
+        """Articles not yet annotated by annotator ``version`` (all of them with ``redo``)."""
+        sql = "select id, text, language, published from articles"
+        if redo:
+            return list(self.db.query(sql + " order by id"))
+        return list(self.db.query(sql + " where annotated is null or annotated < ? order by id", [version]))
+
+    def save_annotation(self, annotation: Annotation, version: int) -> None:
+        """Replace an article's sentences, mentions and roles; merge the actors it names."""
+        article = annotation.article_id
+        for table in ("sentences", "mentions", "actor_roles"):
+            self.db.execute(f"delete from {table} where article_id = ?", [article])
+        self.db.conn.executemany(
+            "insert into sentences (article_id, idx, start, end) values (?, ?, ?, ?)",
+            [(article, i, start, end) for i, (start, end) in enumerate(annotation.sentences)],
+        )
+        for actor in annotation.actors:
+            self._merge_actor(actor)
+        self.db.conn.executemany(
+            "insert into mentions (article_id, actor_id, text, start, end, sentence, country, sector, role,"
+            " how, confidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article,
+                    m.actor_id,
+                    m.text,
+                    m.start,
+                    m.end,
+                    m.sentence,
+                    m.country,
+                    m.sector,
+                    m.role,
+                    m.how,
+                    m.confidence,
+                )
+                for m in annotation.mentions
+            ],
+        )
+        self.db.conn.executemany(
+            "insert into actor_roles (actor_id, title, country, organization, sector, article_id, evidence,"
+            " start, end) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r.actor_id,
+                    r.title,
+                    r.country,
+                    r.organization,
+                    r.sector,
+                    article,
+                    r.evidence,
+                    r.start,
+                    r.end,
+                )
+                for r in annotation.roles
+            ],
+        )
+        self.db.execute("update articles set annotated = ? where id = ?", [version, article])
+
+    def _merge_actor(self, actor: ActorRecord) -> None:
+        row = self.db.execute("select aliases from actors where id = ?", [actor.id]).fetchone()
+        if row is None:
+            self.db.execute(
+                "insert into actors (id, name, kind, code, country, sector, aliases, first_seen)"
+                " values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    actor.id,
+                    actor.name,
+                    actor.kind,
+                    actor.code,
+                    actor.country,
+                    actor.sector,
+                    json.dumps(sorted(set(actor.aliases)), ensure_ascii=False),
+                    _now(),
+                ],
+            )
+            return
+        aliases = sorted(set(json.loads(row[0] or "[]")) | set(actor.aliases))
+        self.db.execute(
+            "update actors set aliases = ?, code = coalesce(code, ?), country = coalesce(country, ?),"
+            " sector = coalesce(sector, ?) where id = ?",
+            [json.dumps(aliases, ensure_ascii=False), actor.code, actor.country, actor.sector, actor.id],
+        )
+
+    def fill_person_roles(self) -> int:
+        """Give person mentions without a country or sector those of a role the same person is
+        given in another article, the one nearest in date (a role stated in the article itself
+        was already used). Returns how many mentions were filled."""
+        rows = self.db.execute(
+            "select m.id, m.actor_id, a.published from mentions m join actors p on p.id = m.actor_id"
+            " join articles a on a.id = m.article_id"
+            " where p.kind = 'person' and m.country is null and m.sector is null"
+        ).fetchall()
+        filled = 0
+        for mention_id, actor_id, published in rows:
+            role = self.db.execute(
+                "select r.title, r.country, r.sector from actor_roles r join articles a on a.id = r.article_id"
+                " where r.actor_id = ? and (r.country is not null or r.sector is not null)"
+                " order by abs(julianday(coalesce(a.published, '2000-01-01'))"
+                " - julianday(coalesce(?, '2000-01-01'))) limit 1",
+                [actor_id, published],
+            ).fetchone()
+            if role:
+                self.db.execute(
+                    "update mentions set role = ?, country = ?, sector = ? where id = ?",
+                    [role[0], role[1], role[2], mention_id],
+                )
+                filled += 1
+        return filled
+
+    def actor(self, actor_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from actors where id = ?", [actor_id]))
+        if not rows:
+            return None
+        actor = dict(rows[0])
+        actor["aliases"] = json.loads(actor["aliases"] or "[]")
+        return actor
+
+    def actor_roles(self, actor_id: str) -> list[dict[str, Any]]:
+        """Roles the texts give an actor, newest article first."""
+        return list(
+            self.db.query(
+                "select r.title, r.country, r.organization, r.sector, r.article_id, r.evidence, r.start, r.end,"
+                " a.published, a.outlet, a.title as article_title from actor_roles r"
+                " join articles a on a.id = r.article_id where r.actor_id = ?"
+                " order by coalesce(a.published, '') desc, r.article_id, r.start",
+                [actor_id],
+            )
+        )
+
+    def actor_mentions(self, actor_id: str) -> list[dict[str, Any]]:
+        """Where an actor is mentioned: one row per article, with its mentions' count and first span."""
+        return list(
+            self.db.query(
+                "select m.article_id, a.title, a.outlet, a.published, count(*) as mentions, min(m.start) as start,"
+                " (select text from mentions x where x.article_id = m.article_id and x.actor_id = m.actor_id"
+                "  order by x.start limit 1) as text"
+                " from mentions m join articles a on a.id = m.article_id where m.actor_id = ?"
+                " group by m.article_id order by coalesce(a.published, '') desc, m.article_id",
+                [actor_id],
+            )
+        )
+
+    def find_actors(self, name: str | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Actors by number of mentions; with ``name``, those whose name or alias contains it."""
+        sql = (
+            "select a.*, count(m.id) as mentions, count(distinct m.article_id) as articles"
+            " from actors a left join mentions m on m.actor_id = a.id"
+        )
+        params: list[Any] = []
+        if name:
+            sql += " where a.name like ? or a.aliases like ? or a.id = ? or a.code = ?"
+            params += [f"%{name}%", f"%{name}%", name, name]
+        sql += " group by a.id order by mentions desc, a.name limit ?"
+        params.append(limit)
+        rows = []
+        for row in self.db.query(sql, params):
+            record = dict(row)
+            record["aliases"] = json.loads(record["aliases"] or "[]")
+            rows.append(record)
+        return rows
 
     # --- reading -----------------------------------------------------------------------------
 

@@ -104,6 +104,69 @@ def _raw_hash_index(db: sqlite_utils.Database) -> None:
     db.table("inputs").create_index(["raw_hash"], if_not_exists=True)
 
 
+def _annotations(db: sqlite_utils.Database) -> None:
+    if "annotated" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("annotated", int)
+    db.table("sentences").create(
+        {"article_id": str, "idx": int, "start": int, "end": int},
+        pk=("article_id", "idx"),
+        if_not_exists=True,
+    )
+    db.table("actors").create(
+        {
+            "id": str,
+            "name": str,
+            "kind": str,
+            "code": str,
+            "country": str,
+            "sector": str,
+            "aliases": str,
+            "first_seen": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db.table("actors").create_index(["name"], if_not_exists=True)
+    db.table("mentions").create(
+        {
+            "id": int,
+            "article_id": str,
+            "actor_id": str,
+            "text": str,
+            "start": int,
+            "end": int,
+            "sentence": int,
+            "country": str,
+            "sector": str,
+            "role": str,
+            "how": str,
+            "confidence": float,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db.table("mentions").create_index(["article_id"], if_not_exists=True)
+    db.table("mentions").create_index(["actor_id"], if_not_exists=True)
+    db.table("actor_roles").create(
+        {
+            "id": int,
+            "actor_id": str,
+            "title": str,
+            "country": str,
+            "organization": str,
+            "sector": str,
+            "article_id": str,
+            "evidence": str,
+            "start": int,
+            "end": int,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db.table("actor_roles").create_index(["actor_id"], if_not_exists=True)
+    db.table("actor_roles").create_index(["article_id"], if_not_exists=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial: articles with full-text search, sources, inputs, errors, repeated lines", _initial),
     (
@@ -111,6 +174,7 @@ MIGRATIONS: list[Migration] = [
         "index inputs by raw hash: identical bytes under another name are not extracted again",
         _raw_hash_index,
     ),
+    (3, "annotations: sentences, actors, mentions, actor roles", _annotations),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -1,0 +1,100 @@
+"""The second stage: clean articles become annotated articles.
+
+For each article: sentences, and every mention of a person, organisation, state or armed group
+resolved to a canonical actor, with the roles the text gives people. Articles are parsed in
+batches per language (spaCy's ``nlp.pipe``); what crosses back out of this module is plain data
+(``records.Annotation``), never a spaCy ``Doc``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .actors import resolve_actors
+from .kb import KnowledgeBase
+from .nlp import SUPPORTED, parse
+from .records import Annotation
+
+ANNOTATOR_VERSION = 1
+"""Bump when annotation changes enough that stored annotations should be redone."""
+_SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|\n\s*\n")
+
+
+@dataclass(slots=True, frozen=True)
+class ArticleText:
+    """What annotation needs of an article."""
+
+    id: str
+    text: str
+    language: str | None
+    published: str | None
+
+
+def sentences_of(text: str, doc: Any) -> list[tuple[int, int]]:
+    """Sentence spans, trimmed of surrounding whitespace: from the parse when there is one, else
+    split at sentence punctuation and paragraph breaks."""
+    spans: list[tuple[int, int]] = []
+    if doc is not None:
+        raw = [(s.start_char, s.end_char) for s in doc.sents]
+        if raw and raw[-1][1] < len(text):  # the parse stopped short (very long text)
+            raw.append((raw[-1][1], len(text)))
+    else:
+        raw, start = [], 0
+        for m in _SENTENCE_END.finditer(text):
+            raw.append((start, m.start()))
+            start = m.end()
+        raw.append((start, len(text)))
+    for start, end in raw:
+        segment = text[start:end]
+        left = len(segment) - len(segment.lstrip())
+        right = len(segment.rstrip())
+        if right > left:
+            spans.append((start + left, start + right))
+    return spans
+
+
+def annotate(
+    articles: Iterable[ArticleText], kb: KnowledgeBase, *, batch_size: int = 32
+) -> Iterator[Annotation]:
+    """Annotate ``articles``, parsing each language's texts in batches."""
+    batch: list[ArticleText] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= batch_size:
+            yield from _annotate_batch(batch, kb)
+            batch = []
+    if batch:
+        yield from _annotate_batch(batch, kb)
+
+
+def _annotate_batch(batch: list[ArticleText], kb: KnowledgeBase) -> Iterator[Annotation]:
+    by_language: dict[str | None, list[ArticleText]] = {}
+    for article in batch:
+        language = article.language if article.language in SUPPORTED else None
+        by_language.setdefault(language, []).append(article)
+    results: dict[str, Annotation] = {}
+    for language, group in by_language.items():
+        docs = parse([a.text for a in group], language) if language else [None] * len(group)
+        for article, doc in zip(group, docs, strict=True):
+            results[article.id] = annotate_one(article, doc, kb)
+    for article in batch:
+        yield results[article.id]
+
+
+def annotate_one(article: ArticleText, doc: Any, kb: KnowledgeBase) -> Annotation:
+    sentences = sentences_of(article.text, doc)
+    mentions, roles, actors = resolve_actors(
+        article.text, doc, kb, sentences, article.published, article.language
+    )
+    return Annotation(
+        article_id=article.id,
+        language=article.language,
+        sentences=sentences,
+        mentions=mentions,
+        roles=roles,
+        actors=actors,
+        parsed=doc is not None,
+    )

@@ -1,0 +1,108 @@
+"""Actor resolution: knowledge-base names, roles with evidence, coreference, groups."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsgraph.annotate import ArticleText, annotate
+from newsgraph.kb import load_kb
+from newsgraph.records import Annotation
+
+
+@pytest.fixture(scope="module")
+def kb():  # type: ignore[no-untyped-def]
+    return load_kb()
+
+
+def run(text: str, kb, language: str = "en", published: str | None = "2025-04-03") -> Annotation:  # type: ignore[no-untyped-def]
+    return next(annotate([ArticleText("a", text, language, published)], kb))
+
+
+def mentions(ann: Annotation) -> dict[str, tuple[str, str | None, str | None]]:
+    return {m.text: (m.actor_id, m.country, m.sector) for m in ann.mentions}
+
+
+def test_offsets_point_at_the_words(kb) -> None:  # type: ignore[no-untyped-def]
+    text = "Russia's Foreign Minister Sergey Lavrov met Mali's Foreign Minister Abdoulaye Diop in Moscow on Thursday."
+    ann = run(text, kb)
+    assert ann.mentions
+    for m in ann.mentions:
+        assert text[m.start : m.end] == m.text
+
+
+def test_person_with_role_from_the_text(kb) -> None:  # type: ignore[no-untyped-def]
+    text = "Malian Foreign Minister Abdoulaye Diop said the talks with Moscow were productive and useful."
+    ann = run(text, kb)
+    found = mentions(ann)
+    actor_id, country, sector = found["Abdoulaye Diop"]
+    assert (country, sector) == ("MLI", "GOV")
+    role = next(r for r in ann.roles if r.actor_id == actor_id)
+    assert role.title == "Malian Foreign Minister" and role.country == "MLI"
+    assert role.evidence == text
+
+
+def test_transliteration_variants_are_one_person(kb) -> None:  # type: ignore[no-untyped-def]
+    ids = {mentions(run(f"{name} spoke to reporters in Moscow on Tuesday.", kb))[name][0]
+           for name in ("Sergey Lavrov", "Sergei Lavrov")}  # fmt: skip
+    assert len(ids) == 1
+    french = run("Sergueï Lavrov a reçu jeudi ses homologues du Sahel à Moscou.", kb, "fr")
+    assert mentions(french)["Sergueï Lavrov"][0] in ids
+
+
+def test_surname_and_title_corefer_to_the_person_named_in_full(kb) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Ambassador of the Russian Federation to Mali, Igor Gromyko, visited the ministry on Monday. "
+        "Gromyko said cooperation would grow. The Russian diplomat also praised the army."
+    )
+    found = mentions(run(text, kb))
+    person = found["Igor Gromyko"][0]
+    assert found["Igor Gromyko"][1:] == ("RUS", "GOV")
+    assert found["Gromyko"][0] == person
+    assert found["The Russian diplomat"][0] == person
+
+
+def test_groups_are_state_and_sector(kb) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(run("Malian troops and Russian mercenaries were attacked by militants near Kidal.", kb))
+    assert found["Malian troops"][1:] == ("MLI", "MIL")
+    assert found["Russian mercenaries"][1:] == ("RUS", "MIL")
+
+
+def test_plural_group_spreads_over_a_coordinated_list(kb) -> None:  # type: ignore[no-untyped-def]
+    text = "Following coups in Mali, Burkina Faso and Niger, the ruling juntas expelled French forces."
+    ann = run(text, kb)
+    juntas = sorted(m.country for m in ann.mentions if m.text == "the ruling juntas")
+    assert juntas == ["BFA", "MLI", "NER"]
+    assert all(m.sector == "GOV" for m in ann.mentions if m.text == "the ruling juntas")
+
+
+def test_capital_as_metonym_or_place(kb) -> None:  # type: ignore[no-untyped-def]
+    ann = run("Moscow welcomed the decision. The ministers met in Moscow on Friday.", kb)
+    moscow = [m for m in ann.mentions if m.text == "Moscow"]
+    assert [m.sector for m in moscow] == ["GOV", "CVL"]
+    assert {m.actor_id for m in moscow} == {"state:RUS"}
+
+
+def test_office_holder_from_the_knowledge_base_at_the_articles_date(kb) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(run("The Russian President praised the agreement in a statement.", kb))
+    assert found["The Russian President"][0] == "person:vladimir-putin"
+
+
+def test_french_demonyms_and_postposed_groups(kb) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(run("Les troupes maliennes et les instructeurs russes ont quitté Gao.", kb, "fr"))
+    assert found["Les troupes maliennes"][1:] == ("MLI", "MIL")
+    assert found["les instructeurs russes"][1:] == ("RUS", "MIL")
+
+
+def test_unsupported_language_gets_knowledge_base_mentions(kb) -> None:  # type: ignore[no-untyped-def]
+    text = "Министр иностранных дел России Сергей Лавров провёл переговоры с делегацией Мали в Москве."
+    ann = run(text, kb, "ru")
+    ids = {m.actor_id for m in ann.mentions}
+    assert not ann.parsed
+    assert {"state:RUS", "state:MLI", "person:sergey-lavrov"} <= ids
+
+
+@pytest.mark.parametrize("text", ["", " \n\n ", "@@@ ### 1234", "а" * 5000, "Mali " * 20000])
+def test_empty_garbled_and_huge_texts_do_not_crash(kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    ann = run(text, kb)
+    for m in ann.mentions:
+        assert text[m.start : m.end] == m.text
