@@ -106,3 +106,43 @@ def test_empty_garbled_and_huge_texts_do_not_crash(kb, text: str) -> None:  # ty
     ann = run(text, kb)
     for m in ann.mentions:
         assert text[m.start : m.end] == m.text
+
+
+def test_a_group_placed_in_a_country_belongs_to_it(kb) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(run("Rebels in the Ivory Coast attacked a town. Security forces in Guinea fired.", kb))
+    assert found["Rebels in the Ivory Coast"][1:] == ("CIV", "REB")
+    assert found["Security forces in Guinea"][1:] == ("GIN", "MIL")
+
+
+def test_military_hardware_stands_for_the_forces(kb) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(run("Russian aircraft bombed the town while Israeli helicopters circled.", kb))
+    assert found["Russian aircraft"][1:] == ("RUS", "MIL")
+    assert found["Israeli helicopters"][1:] == ("ISR", "MIL")
+
+
+def test_ethnic_demonyms_are_not_the_kin_state(kb) -> None:  # type: ignore[no-untyped-def]
+    ann = run("Ethnic Albanians in Kosovo protested on Monday.", kb)
+    assert "state:ALB" not in {m.actor_id for m in ann.mentions}
+
+
+def test_a_title_and_a_surname_alone_make_a_person(kb) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(run("President Kagame met the press in Kigali on Monday.", kb))
+    assert found["Kagame"][0] == "person:kagame"
+    assert found["Kagame"][2] == "GOV"
+
+
+def test_the_state_office_comes_before_a_post_in_a_regional_body(kb) -> None:  # type: ignore[no-untyped-def]
+    # Goïta chairs the AES confederation and is Mali's head of state: in Mali's news he acts as the latter
+    found = mentions(run("Assimi Goïta received the delegation. Mali's president thanked them.", kb))
+    assert found["Assimi Goïta"] == ("person:assimi-goita", "MLI", "GOV")
+    assert found["Mali's president"][0] == "person:assimi-goita"
+
+
+def test_an_office_holder_is_found_for_the_date_of_the_article(kb) -> None:  # type: ignore[no-untyped-def]
+    def minister(day: str) -> str:
+        return mentions(run("The Russian Defence Minister visited the front.", kb, published=day))[
+            "The Russian Defence Minister"
+        ][0]
+
+    assert minister("2023-06-01") == "person:sergei-shoigu"
+    assert minister("2025-06-01") == "person:andrei-belousov"

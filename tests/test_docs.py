@@ -9,7 +9,14 @@ import click
 import typer.main
 
 from newsgraph.cli import app
-from newsgraph.export import ARTICLE_EXTRA_FIELDS, ARTICLE_FIELDS, EXPORT_FILES
+from newsgraph.export import (
+    ACTOR_FIELDS,
+    ARTICLE_EXTRA_FIELDS,
+    ARTICLE_FIELDS,
+    EXPORT_FILES,
+    MENTION_EXTRA_FIELDS,
+    MENTION_FIELDS,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
@@ -50,6 +57,13 @@ def test_every_export_file_and_article_field_is_documented() -> None:
         assert f"`{name}.jsonl`" in EXPORT_DOC
     for field in (*ARTICLE_FIELDS, *ARTICLE_EXTRA_FIELDS):
         assert f"| `{field}` |" in EXPORT_DOC, field
+    for heading, fields in (
+        ("actors.jsonl", ACTOR_FIELDS),
+        ("mentions.jsonl", (*MENTION_FIELDS, *MENTION_EXTRA_FIELDS)),
+    ):
+        section = EXPORT_DOC.split(f"## `{heading}`", 1)[1].split("\n## ", 1)[0]
+        for field in fields:
+            assert f"| `{field}` |" in section, (heading, field)
 
 
 def test_readme_states_exactly_the_two_setup_commands_and_ci_runs_the_test_one() -> None:

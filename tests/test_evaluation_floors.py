@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from newsgraph.evaluation.actors import evaluate_actors
 from newsgraph.evaluation.extraction import evaluate_extraction
 from newsgraph.evaluation.floors import below_floor, load_floors
 
 pytestmark = [pytest.mark.evaluation, pytest.mark.slow]
 
-RUNNERS = sorted({name.split("_")[0] for name in load_floors()})
+RUNNERS = sorted({name.split("_")[0] for name in load_floors() if not name.startswith("actors_")})
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
@@ -27,3 +28,12 @@ def test_extraction_scores_hold_their_floors(benchmarks_dir: Path, runner: str) 
         ours = next(r for r in report.ours if r.system == "newsgraph")
         assert ours.n > 0
         assert below_floor(report) == [], ours.scores
+
+
+def test_actor_attribution_holds_its_floors(benchmarks_dir: Path) -> None:
+    reports = list(evaluate_actors(benchmarks_dir))
+    assert {r.benchmark for r in reports} == {n for n in load_floors() if n.startswith("actors_")}
+    for report in reports:
+        ours = next(r for r in report.ours if r.system == "newsgraph")
+        assert ours.n > 0
+        assert below_floor(report) == [], (report.benchmark, ours.scores)

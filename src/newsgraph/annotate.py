@@ -8,6 +8,7 @@ batches per language (spaCy's ``nlp.pipe``); what crosses back out of this modul
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from .kb import KnowledgeBase
 from .nlp import SUPPORTED, parse
 from .records import Annotation
 
-ANNOTATOR_VERSION = 1
+LOGGER = logging.getLogger(__name__)
+ANNOTATOR_VERSION = 2
 """Bump when annotation changes enough that stored annotations should be redone."""
 _SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|\n\s*\n")
 
@@ -77,11 +79,34 @@ def _annotate_batch(batch: list[ArticleText], kb: KnowledgeBase) -> Iterator[Ann
         by_language.setdefault(language, []).append(article)
     results: dict[str, Annotation] = {}
     for language, group in by_language.items():
-        docs = parse([a.text for a in group], language) if language else [None] * len(group)
+        docs = _parse_each(group, language) if language else [None] * len(group)
         for article, doc in zip(group, docs, strict=True):
-            results[article.id] = annotate_one(article, doc, kb)
+            try:
+                results[article.id] = annotate_one(article, doc, kb)
+            except Exception as exc:  # one bad article must not end the batch: it is reported
+                LOGGER.exception("annotating %s failed", article.id)
+                results[article.id] = Annotation(
+                    article.id, article.language, error=f"annotation failed: {exc!r}"[:300]
+                )
     for article in batch:
         yield results[article.id]
+
+
+def _parse_each(group: list[ArticleText], language: str) -> list[Any]:
+    """Parse a batch; if the parser fails on it, parse one by one so that only the text that
+    breaks it goes without a parse (it still gets knowledge-base mentions)."""
+    try:
+        return parse([a.text for a in group], language)
+    except Exception:
+        LOGGER.exception("parsing a batch of %d %s texts failed: parsing one by one", len(group), language)
+    docs: list[Any] = []
+    for article in group:
+        try:
+            docs.extend(parse([article.text], language))
+        except Exception:
+            LOGGER.exception("parsing %s failed: knowledge-base mentions only", article.id)
+            docs.append(None)
+    return docs
 
 
 def annotate_one(article: ArticleText, doc: Any, kb: KnowledgeBase) -> Annotation:

@@ -236,11 +236,12 @@ def annotate_command(
         raise _fail(exc.reason) from exc
     if as_json:
         out.print_json(data={"articles": done.articles, "mentions": done.mentions, "roles": done.roles,
-                             "parsed": done.parsed})  # fmt: skip
+                             "parsed": done.parsed, "failed": done.failed})  # fmt: skip
         return
     out.print(
         f"annotated {done.articles} article(s) ({done.parsed} parsed, the rest by the knowledge base alone): "
         f"{done.mentions} actor mention(s), {done.roles} role(s) stated"
+        + (f"; {done.failed} failed (see the errors table)" if done.failed else "")
     )
 
 
@@ -451,8 +452,9 @@ def _print_report(report: Any, floors: dict[str, dict[str, float]]) -> None:
     for peer in report.published:
         table.add_row(escape(peer.system), *_score_cells(peer.scores), "", "published", style="dim")
     out.print(table)
-    if report.published or peers_source(report.benchmark):
-        out.print(f"[dim]published figures: {escape(peers_source(report.benchmark))}[/dim]")
+    source = peers_source(report.benchmark) or next((p.source for p in report.published if p.source), "")
+    if source:
+        out.print(f"[dim]published figures: {escape(source)}[/dim]")
     for metric, floor in floors.get(report.benchmark, {}).items():
         ours = next(r for r in report.ours if r.system == "newsgraph").scores.get(metric, 0.0)
         verdict = "[green]ok[/green]" if ours >= floor else "[red]BELOW FLOOR[/red]"
@@ -538,6 +540,42 @@ def evaluate_actors_command(
 
 bench_app = typer.Typer(help="Speed and memory figures (printed, never asserted).", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("actors")
+def bench_actors_command(
+    benchmarks: Annotated[
+        Path,
+        typer.Option(
+            help="Folder holding the public benchmarks (MasakhaNEWS texts are used).", file_okay=False
+        ),
+    ] = Path("../shared/benchmarks"),
+    docs: Annotated[int, typer.Option(help="Articles per language.", min=1)] = 100,
+    repeat: Annotated[int, typer.Option(help="Runs of each measurement; the fastest is kept.", min=1)] = 2,
+    as_json: JsonOption = False,
+) -> None:
+    """Words/s of the whole actor stage beside a bare nlp.pipe of the same model on the same texts."""
+    from .bench_actors import bench_actors
+
+    try:
+        kb_seconds, rows = bench_actors(benchmarks, docs=docs, repeat=repeat)
+    except NewsgraphError as exc:
+        raise _fail(exc.reason) from exc
+    if as_json:
+        out.print_json(data={"kb_load_seconds": kb_seconds, "languages": [
+            {**r.__dict__, "parse_words_per_second": r.parse_words_per_second,
+             "stage_words_per_second": r.stage_words_per_second, "ratio": r.ratio} for r in rows]})  # fmt: skip
+        return
+    table = Table(title="actor stage against the bare parse (one process)", title_justify="left")
+    for column in ("language", "docs", "words", "bare parse s", "actor stage s", "parse words/s",
+                   "stage words/s", "mentions", "time ratio"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "language" else "right")
+    for r in rows:
+        table.add_row(r.language, str(r.docs), str(r.words), f"{r.parse_seconds:.2f}", f"{r.stage_seconds:.2f}",
+                      f"{r.parse_words_per_second:,.0f}", f"{r.stage_words_per_second:,.0f}", str(r.mentions),
+                      f"{r.ratio:.2f}×")  # fmt: skip
+    out.print(table)
+    out.print(f"knowledge base load (once per process): {kb_seconds:.2f} s; target: time ratio ≤ 1.3×")
 
 
 @bench_app.command("ingest")

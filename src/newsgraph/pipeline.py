@@ -113,6 +113,8 @@ class AnnotateSummary:
     roles: int = 0
     parsed: int = 0
     """Of the articles, those in a language with a parser (the rest: knowledge-base names only)."""
+    failed: int = 0
+    """Articles whose annotation failed: kept, without mentions, and listed in the errors table."""
 
 
 def annotate_pending(
@@ -130,6 +132,9 @@ def annotate_pending(
     summary = AnnotateSummary()
     with store.transaction():
         for annotation in annotate(texts, kb):
+            if annotation.error:
+                summary.failed += 1
+                store.add_problem(Skipped(annotation.article_id, annotation.error, "annotate", "error"))
             store.save_annotation(annotation, ANNOTATOR_VERSION)
             summary.articles += 1
             summary.mentions += len(annotation.mentions)

@@ -162,3 +162,5 @@ class Annotation:
     actors: list[ActorRecord] = field(default_factory=list)
     parsed: bool = False
     """False when the language had no pipeline: mentions come from the knowledge base alone."""
+    error: str | None = None
+    """Why this article could not be annotated (the annotation is then empty), else None."""

@@ -107,6 +107,9 @@ class _Context:
         starts = [s for s, _ in self.sentences]
         return max(0, bisect.bisect_right(starts, offset) - 1) if starts else 0
 
+    def sentence_start(self, offset: int) -> int:
+        return self.sentences[self.sentence_of(offset)][0] if self.sentences else 0
+
     def sentence_text(self, index: int) -> str:
         if not self.sentences:
             return self.text
@@ -135,7 +138,7 @@ def resolve_actors(
     words = find_roles(text, kb, names, language)
     entities = find_entities(doc, names)
     nouns = {t.idx for t in doc if t.pos_ in ("NOUN", "PROPN", "ADJ")} if doc is not None else set()
-    phrases = [_phrase(w, names, text, nouns) for w in words]
+    phrases = [_phrase(w, names, text, nouns, ctx.sentence_start(w.start)) for w in words]
     persons = _persons(ctx, names, entities, phrases)
     _attach_roles(ctx, persons, phrases)
     for person in persons:
@@ -200,9 +203,11 @@ def _persons(
         if entity.label in ("PERSON", "TITLED") or (
             looks_like_person_name(entity.text) and _follows_role(ctx.text, entity.start, role_ends)
         ):
-            persons.append(
-                _Person(entity.start, entity.end, entity.text, "", None, titled=entity.label == "TITLED")
+            # "President Kagame": a lone surname right after a title is a person in its own right
+            titled = entity.label == "TITLED" or (
+                len(TOKEN.findall(entity.text)) == 1 and _follows_role(ctx.text, entity.start, role_ends)
             )
+            persons.append(_Person(entity.start, entity.end, entity.text, "", None, titled=titled))
     persons.sort(key=lambda p: p.start)
     full: dict[str, _Person] = {}
     resolved: list[_Person] = []
@@ -290,7 +295,9 @@ def _tokens_between(text: str, start: int, end: int) -> list[tuple[int, int, str
     ]
 
 
-def _phrase(span: RoleSpan, names: list[NameSpan], text: str, nouns: set[int] | None = None) -> _Phrase:
+def _phrase(
+    span: RoleSpan, names: list[NameSpan], text: str, nouns: set[int] | None = None, floor: int = 0
+) -> _Phrase:
     """Extend a role word over what qualifies it, left ("Russia's", "the Malian", "top") and right
     ("of the Russian Federation to Mali"), and read the country and organisation it names."""
     phrase = _Phrase(span.start, span.end, span.word)
@@ -301,7 +308,7 @@ def _phrase(span: RoleSpan, names: list[NameSpan], text: str, nouns: set[int] | 
     # left: modifiers, demonyms, possessive states, a determiner; other nouns and adjectives
     # ("French paper workers", "Taiwan's Vice Foreign Minister") only on the way to a country
     cursor = span.start
-    line_start = text.rfind("\n", 0, cursor) + 1
+    line_start = max(text.rfind("\n", 0, cursor) + 1, min(floor, cursor))  # never into the previous sentence
     tentative: int | None = None
     loose = 0
     while True:
@@ -493,7 +500,9 @@ def _sole_state(ctx: _Context, sentence: int) -> str | None:
         actor.code
         for match in ctx.kb.find_names(ctx.text[start:end])
         for alias in match.values[:1]
-        if (actor := ctx.kb.actors.get(alias.actor_id)) is not None and actor.kind == "state"
+        if (actor := ctx.kb.actors.get(alias.actor_id)) is not None
+        and actor.kind == "state"
+        and alias.form != "capital"  # "in Washington" says where they met, not whose office
     }
     return states.pop() if len(states) == 1 else None
 
@@ -536,13 +545,20 @@ def _nominal_roles(ctx: _Context, persons: list[_Person], phrases: list[_Phrase]
         holders = {p.actor_id: p for p in persons if p.start < phrase.start and _holds(ctx, p, phrase)}
         text = ctx.text[phrase.start : phrase.end]
         sentence = ctx.sentence_of(phrase.start)
-        if not holders and phrase.country and _GENERIC_TITLE.search(phrase.word.text):
-            # "the Russian diplomat": the one Russian in a government role named in the article
+        if not holders and phrase.country:
+            # "the Russian diplomat", "the Malian minister": the one person of that country named
+            # before in a role of that kind ("Foreign Minister" is a kind of "minister")
+            generic = bool(_GENERIC_TITLE.search(phrase.word.text))
             holders = {
                 p.actor_id: p
                 for p in persons
                 if p.start < phrase.start
-                and any(r.country == phrase.country and r.sector == phrase.word.sector for r in p.roles)
+                and any(
+                    r.country == phrase.country
+                    and r.sector == phrase.word.sector
+                    and (generic or _kind_of(_title_of(ctx.kb, r.title), phrase.word.title))
+                    for r in _roles_of(ctx, p)
+                )
             }
         if not holders and phrase.country:
             # "the Russian President": whoever the knowledge base says held that office then
@@ -569,6 +585,17 @@ def _nominal_roles(ctx: _Context, persons: list[_Person], phrases: list[_Phrase]
             phrase.used = True
 
 
+def _kind_of(title: str | None, general: str) -> bool:
+    """ "foreign minister" is a kind of "minister"; "minister" is not a kind of "prime minister"."""
+    return title is not None and (title == general or title.endswith(" " + general))
+
+
+def _roles_of(ctx: _Context, person: _Person) -> list[Any]:
+    """The roles the text states for a person, and the one the knowledge base knows at the date."""
+    held = person.kb.role_on(ctx.published) if person.kb is not None else None
+    return [*person.roles, *([held] if held is not None else [])]
+
+
 _GENERIC_TITLE = re.compile(
     r"\b(diplomat|official|leader|representative|envoy|spokes\w*|dirigeant|responsable|diplomate|représentant|émissaire)\b",
     re.I,
@@ -585,7 +612,7 @@ def _office_holder(ctx: _Context, phrase: _Phrase) -> KbActor | None:
         if actor.kind == "person"
         and (held := actor.role_on(ctx.published)) is not None
         and held.country == phrase.country
-        and _title_of(ctx.kb, held.title) == phrase.word.title
+        and _office(ctx.kb, _title_of(ctx.kb, held.title)) == _office(ctx.kb, phrase.word.title)
     ]
     return found[0] if len(found) == 1 else None
 
@@ -596,7 +623,7 @@ def _holds(ctx: _Context, person: _Person, phrase: _Phrase) -> bool:
     held = person.kb.role_on(ctx.published) if person.kb is not None else None
     if held is not None:
         titles.add(_title_of(ctx.kb, held.title))
-    if phrase.word.title not in titles:
+    if _office(ctx.kb, phrase.word.title) not in {_office(ctx.kb, t) for t in titles}:
         return False
     countries = {r.country for r in person.roles if r.country}
     if held is not None and held.country:
@@ -605,6 +632,14 @@ def _holds(ctx: _Context, person: _Person, phrase: _Phrase) -> bool:
 
 
 _TITLES: dict[tuple[int, str], str | None] = {}
+_SUPREME_OFFICES = ("head of state", "head of government")
+
+
+def _office(kb: KnowledgeBase, title: str | None) -> str | None:
+    """What a title says of the office: for the top of a state, the office itself ("Mali's
+    president" is its transitional president; "the emir" is the head of state), else the title."""
+    word = next((w for m in kb.find_roles(title) for w in m.values if not w.group), None) if title else None
+    return word.rank if word is not None and word.rank in _SUPREME_OFFICES else title
 
 
 def _title_of(kb: KnowledgeBase, title: str) -> str | None:
@@ -612,7 +647,8 @@ def _title_of(kb: KnowledgeBase, title: str) -> str | None:
     key = (id(kb), title)
     if key not in _TITLES:
         words = [m for m in kb.find_roles(title) if not m.values[0].group]
-        _TITLES[key] = words[-1].values[0].title if words else None
+        longest = max(words, key=lambda m: (m.end - m.start, m.start), default=None)
+        _TITLES[key] = longest.values[0].title if longest else None
     return _TITLES[key]
 
 
@@ -624,6 +660,8 @@ def _groups(ctx: _Context, phrases: list[_Phrase], names: list[NameSpan]) -> Non
         if not phrase.word.group or phrase.used or ctx.taken(phrase.start, phrase.end):
             continue
         country, start, end = phrase.country, phrase.start, phrase.end
+        if country is None:  # "rebels in the Ivory Coast": where a group is says whose it is
+            country = next((p.actor.code for p in phrase.parts if p.actor.kind == "state"), None)
         if country is None:
             country, end = _country_after(ctx.text, phrase, names)
         sentence = ctx.sentence_of(phrase.start)
@@ -703,12 +741,17 @@ def _names(ctx: _Context, names: list[NameSpan], doc: Any) -> None:
         elif actor.kind == "state" and name.alias.form == "demonym" and _people_noun(name.text):
             sector = "CVL"  # "Nigerians", "les Maliens", "малийцы": the people of a country
         country = actor.code if actor.kind == "state" else actor.country
+        if name.alias.form == "demonym" and _ETHNIC.search(ctx.text[max(0, name.start - 12) : name.start]):
+            continue  # "ethnic Albanians" in Kosovo or Macedonia are not Albania: no state to code
         confidence = {"name": 0.95, "acronym": 0.9, "seat": 0.85, "capital": 0.8, "demonym": 0.8}.get(
             name.alias.form, 0.7
         )
         ctx.add(Mention(_record(ctx, actor), name.text, name.start, name.end, ctx.sentence_of(name.start),
                         country, sector, None, name.alias.form, confidence))  # fmt: skip
         _seen_as(ctx, actor.id, name.text)
+
+
+_ETHNIC = re.compile(r"\b(ethnic|d['’]origine|этнические|этнических)\s+$", re.I)
 
 
 def _people_noun(text: str) -> bool:

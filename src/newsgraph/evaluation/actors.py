@@ -74,6 +74,10 @@ def mention_code(mention: Mention, kb: KnowledgeBase, actors: dict[str, Any]) ->
 
 # --- gold ------------------------------------------------------------------------------------------
 
+# The PLOVER gold file writes a few countries with pre-ISO CAMEO codes. They name the same state
+# as the ISO code newsgraph emits, so the gold is read through this table (and only this one).
+LEGACY_CODES = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
+
 
 def plover_gold(root: Path) -> list[GoldSentence]:
     path = root / "plover_gsr_cameo" / "PLOVER_GSR_CAMEO.txt"
@@ -88,9 +92,9 @@ def plover_gold(root: Path) -> list[GoldSentence]:
                 if isinstance(actor, dict) and actor.get("code") and re.fullmatch(r"[A-Z]{3}", actor["code"]):
                     sector = actor.get("sector")
                     sector = sector[:3] if isinstance(sector, str) and re.match(r"[A-Z]{3}", sector) else None
-                    slots.append(
-                        Slot(actor.get("actorText"), actor["code"], sector if sector != "***" else None)
-                    )
+                    code = str(actor["code"])
+                    code = LEGACY_CODES.get(code, code)
+                    slots.append(Slot(actor.get("actorText"), code, sector if sector != "***" else None))
         if text and slots:
             sentences.append(GoldSentence(record["id"], text, "en", slots))
     return sentences

@@ -49,9 +49,14 @@ class KbActor:
     aliases: list[str] = field(default_factory=list)
 
     def role_on(self, day: str | None) -> KbRole | None:
-        """The role held on ``day``; the latest one when several are."""
+        """The role held on ``day``. When several are held, a state office before a post in an
+        international body (Goïta chairs the AES but acts as Mali's head of state), then the
+        latest. With no date and no role still held, the last one held: an undated article about
+        a former office holder most likely dates from the office."""
         held = [r for r in self.roles if r.held_on(day)]
-        return max(held, key=lambda r: r.since or "") if held else None
+        if not held and not day and self.roles:
+            return max(self.roles, key=lambda r: r.until or "")
+        return max(held, key=lambda r: (r.country is not None, r.since or "")) if held else None
 
 
 @dataclass(slots=True, frozen=True)
