@@ -20,7 +20,7 @@ from .nlp import SUPPORTED, parse
 from .records import Annotation
 
 LOGGER = logging.getLogger(__name__)
-ANNOTATOR_VERSION = 2
+ANNOTATOR_VERSION = 3
 """Bump when annotation changes enough that stored annotations should be redone."""
 _SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|\n\s*\n")
 

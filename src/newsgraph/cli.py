@@ -400,7 +400,7 @@ def demo_command(
         "demo-export"
     ),
 ) -> None:
-    """Run the main job on the built-in demo corpus: ingest, summary, search, export."""
+    """Run the main job on the built-in demo corpus: ingest, summary, search, actors, export."""
     corpus = resources.files("newsgraph.demo")
     with resources.as_file(corpus) as demo_dir:
         options = IngestOptions(outlet_files=(Path(demo_dir) / "outlets.yaml",))
@@ -412,9 +412,16 @@ def demo_command(
     stats_command(db)
     out.rule('search: "Wagner"')
     search_command("Wagner", db, limit=5)
+    out.rule("actors: the most mentioned")
+    actors_command(None, db, limit=10)
+    out.rule("actor: Sergey Lavrov (roles learned from the text, with their evidence)")
+    actors_command("person:sergey-lavrov", db)
     out.rule("export")
     export_command(db, out_dir)
-    out.print(f"\nNext: newsgraph search QUERY --db {db}   ·   newsgraph stats --db {db}")
+    out.print(
+        f"\nNext: newsgraph search QUERY --db {db}   ·   newsgraph actors [NAME] --db {db}   ·   "
+        f"newsgraph stats --db {db}"
+    )
     if not summary.ok:
         raise typer.Exit(1)
 

@@ -145,7 +145,10 @@ def organisation_sector(name: str) -> str | None:
         (r"parliament|assembl|senate|sénat|congress|duma", "LEG"),
         (r"party|parti\b", "PTY"),
         (r"university|université|school|école", "EDU"),
-        (r"\b(tv|radio|news|press|presse|journal|times|post|agency|agence)\b", "MED"),
+        (
+            r"\b(tv|radio|news|press|presse|journal|times|post|agency|agence)\b",
+            "JRN",
+        ),  # PLOVER: JRN is media (MED is health)
         (r"bank|banque|company|corp|inc\b|ltd|group|groupe|s\.a\.", "BUS"),
         (r"union|syndicat", "LAB"),
         (r"church|église|mosque|mosquée|islamic council|conseil islamique", "REL"),

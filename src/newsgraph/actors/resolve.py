@@ -288,6 +288,11 @@ def _follows_role(text: str, start: int, role_ends: set[int]) -> bool:
 # --- 3. role phrases ------------------------------------------------------------------------------
 
 
+_RUSSIAN_GENITIVE = re.compile(r"[а-яё-]+(а|я|ы|и|ов|ев|ей|ого|его|ой|ых|их)")
+_CYRILLIC_WORD = re.compile(r"[А-ЯЁ][а-яё-]+")  # a capitalised unknown word after a Russian title: a name
+_RUSSIAN_VERB = re.compile(r"[а-яё-]+(ли|ла|ло|ть|ет|ит|ют|ят|ся|сь)")
+
+
 def _tokens_between(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return [
         (m.start() + start, m.end() + start, m.group())
@@ -374,12 +379,23 @@ def _phrase(
             pass
         elif in_complement and not host and token[:1].islower() and nouns and start in nouns:
             pass  # "président de la transition", "ministre de la défense": a noun complement
+        elif (
+            not nouns
+            and not span.word.group
+            and _RUSSIAN_GENITIVE.fullmatch(token)
+            and not _RUSSIAN_VERB.fullmatch(token)
+        ):
+            # Russian complements take the genitive, no preposition: "представитель министерства
+            # обороны Нигера"; with no parse, the ending is the clue
+            in_complement = True
         elif in_complement and token[:1].isupper():
             # "of the Russian Federation", "to the UN", "of Defense and Former Combatants"
             name = next((n for n in names if n.start == start), None)
             if name is not None and name.alias.form == "demonym":
                 break  # "a spokesperson for Ukrainian military intelligence": the demonym is the next noun's
-            if name is None and (host or _CALENDAR.match(token)):
+            if name is None and (
+                host or _CALENDAR.match(token) or (not nouns and _CYRILLIC_WORD.match(token))
+            ):
                 break  # "in Bamako" is where, "on Thursday" when: neither is part of a title
             if name is not None:
                 if name.actor.kind == "state" and not host:

@@ -107,7 +107,8 @@ class _Builder:
                 if n
             ]
             actor_id = f"state:{code}"
-            self.kb.add_actor(KbActor(actor_id, english[0].split(", ")[0], "state", code=code, country=code))
+            display = str(entry.get("name") or english[0].split(", ")[0])
+            self.kb.add_actor(KbActor(actor_id, display, "state", code=code, country=code))
             for name in english:
                 for variant in _name_variants(name):
                     self.alias(actor_id, variant, "name", "en")

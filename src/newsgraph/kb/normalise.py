@@ -48,6 +48,8 @@ def _russian_cases(word: str) -> list[str]:
         return table(2, word[-2:], "ого", "ому", word[-2:], "им" if word.endswith("ий") else "ым", "ом")
     if word.endswith("ое"):
         return table(2, "ое", "ого", "ому", "ое", "ым", "ом")
+    if word.endswith("й"):  # Николай, Абдулай, Сергей
+        return table(1, "й", "я", "ю", "й", "ем", "е")
     if word.endswith("ия"):
         return table(2, "ия", "ии", "ии", "ию", "ией", "ии")
     if word.endswith("я"):
@@ -61,12 +63,40 @@ def _russian_cases(word: str) -> list[str]:
     return table(0, "", "а", "у", "", "ом", "е")
 
 
+_RU_FUNCTION_WORDS = {
+    "за",
+    "в",
+    "во",
+    "на",
+    "по",
+    "с",
+    "со",
+    "и",
+    "для",
+    "о",
+    "об",
+    "при",
+    "к",
+    "от",
+    "до",
+    "из",
+}
+
+
 def russian_case_forms(name: str) -> list[str]:
     """The forms a Russian name takes in its cases: "Россия" -> России, Россию, Россией...;
     "Российская Федерация" -> "Российской Федерации"...; indeclinable names (Мали) stay."""
     if not _CYRILLIC.search(name):
         return [name]
-    words = [_russian_cases(word) if _CYRILLIC.search(word) else [word] * 6 for word in name.split(" ")]
+    words: list[list[str]] = []
+    frozen = False  # a name declines up to its head noun; what follows keeps its own case
+    for word in name.split(" "):
+        if word.lower() in _RU_FUNCTION_WORDS:
+            frozen = True
+        declines = _CYRILLIC.search(word) and not frozen
+        words.append(_russian_cases(word) if declines else [word] * 6)
+        if declines and not word.lower().endswith(("ый", "ий", "ой", "ая", "яя", "ое", "ее")):
+            frozen = True  # the head noun: "Группа [поддержки ислама]", "Коалиция [патриотов]"
     width = max(len(w) for w in words)
     forms = []
     for k in range(width):
@@ -91,9 +121,45 @@ _NAME_VARIANTS = (
 )
 
 
+# Russian case endings, longest first: stripped from Cyrillic name words so that "Ибрагим Мусса",
+# "Ибрагима Муссы" and "Ибрагимом Муссой" share one key. A key, not a lemma: it only has to be
+# the same for every case of one name.
+_RU_ENDINGS = (
+    "еем", "ием", "ого", "его", "ому", "ему", "ыми", "ими",
+    "ой", "ей", "ый", "ий", "ия", "ию", "ея", "ею", "ом", "ем", "ым", "им", "ую", "юю", "ая", "яя", "ою",
+    "а", "я", "у", "ю", "е", "ы", "и", "й", "ь", "о",
+)  # fmt: skip
+_TRANSLIT = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g",
+})  # fmt: skip
+
+
+def transliterate(text: str) -> str:
+    """Cyrillic to Latin letters (a plain scheme for identifiers, not for display)."""
+    return text.lower().translate(_TRANSLIT)
+
+
+def _russian_stem(word: str) -> str:
+    """Strip case endings until none is left (Ибрагимом -> Ибрагим -> Ибраг, as Ибрагим does)."""
+    while True:
+        ending = next((e for e in _RU_ENDINGS if word.endswith(e) and len(word) - len(e) >= 3), None)
+        if ending is None:
+            return word
+        word = word[: -len(ending)]
+
+
 def person_key(name: str) -> str:
-    """A key under which transliteration variants of one person's name coincide."""
-    words = [strip_accents(w.casefold()) for w in TOKEN.findall(name)]
+    """A key under which transliteration variants of one person's name coincide (and, for names
+    in Cyrillic, the grammatical cases of one name)."""
+    words = [
+        transliterate(_russian_stem(w.casefold().replace("ё", "е")))
+        if _CYRILLIC.search(w)
+        else strip_accents(w.casefold())
+        for w in TOKEN.findall(name)
+    ]
     key = " ".join(words)
     for pattern, replacement in _NAME_VARIANTS:
         key = pattern.sub(replacement, key)
@@ -102,5 +168,5 @@ def person_key(name: str) -> str:
 
 def slug(text: str) -> str:
     """A readable identifier fragment: "Sergey Lavrov" -> "sergey-lavrov"."""
-    ascii_text = strip_accents(text).encode("ascii", "ignore").decode().lower()
+    ascii_text = strip_accents(transliterate(text)).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "x"

