@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,6 +28,9 @@ from .pipeline import IngestSummary, ingest
 from .sources import expand_inputs
 from .store import Store
 from .store.db import HIT_END, HIT_START
+
+if TYPE_CHECKING:
+    from .evaluation.extraction import BenchmarkReport
 
 app = typer.Typer(
     name="newsgraph",
@@ -485,26 +489,34 @@ def evaluate_extraction_command(
 ) -> None:
     """Article bodies and publication dates: Zyte, trafilatura's set, WCXB, DAnIEL, htmldate."""
     from .evaluation.extraction import evaluate_extraction
+
+    reports = evaluate_extraction(benchmarks, only=only or None, jobs=jobs or None, limit=limit or None)
+    _report_evaluation(reports, as_json=as_json, check_floors=check_floors, partial=limit > 0)
+
+
+def _report_evaluation(
+    reports: Iterable[BenchmarkReport], *, as_json: bool, check_floors: bool, partial: bool = False
+) -> None:
+    """Print each report as it comes (or all as JSON), then enforce the floors if asked; floors
+    are not checked on partial runs."""
+    import dataclasses
+
     from .evaluation.floors import below_floor, load_floors
 
     floors = load_floors()
     problems: list[str] = []
-    reports = []
+    done = []
     try:
-        for report in evaluate_extraction(
-            benchmarks, only=only or None, jobs=jobs or None, limit=limit or None
-        ):
-            reports.append(report)
-            if limit == 0:
+        for report in reports:
+            done.append(report)
+            if not partial:
                 problems.extend(below_floor(report, floors))
             if not as_json:
                 _print_report(report, floors)
     except NewsgraphError as exc:
         raise _fail(exc.reason) from exc
     if as_json:
-        import dataclasses
-
-        out.print_json(data=[dataclasses.asdict(r) for r in reports])
+        out.print_json(data=[dataclasses.asdict(r) for r in done])
     if check_floors and problems:
         for problem in problems:
             err.print(f"below floor: {escape(problem)}")
@@ -522,27 +534,9 @@ def evaluate_actors_command(
 ) -> None:
     """Actor attribution (code and sector): PLOVER gold records, PETR2 GSR validation, our French gold."""
     from .evaluation.actors import evaluate_actors
-    from .evaluation.floors import below_floor, load_floors
 
-    floors = load_floors()
-    problems: list[str] = []
-    reports = []
-    try:
-        for report in evaluate_actors(benchmarks, only=only or None):
-            reports.append(report)
-            problems.extend(below_floor(report, floors))
-            if not as_json:
-                _print_report(report, floors)
-    except NewsgraphError as exc:
-        raise _fail(exc.reason) from exc
-    if as_json:
-        import dataclasses
-
-        out.print_json(data=[dataclasses.asdict(r) for r in reports])
-    if check_floors and problems:
-        for problem in problems:
-            err.print(f"below floor: {escape(problem)}")
-        raise typer.Exit(1)
+    reports = evaluate_actors(benchmarks, only=only or None)
+    _report_evaluation(reports, as_json=as_json, check_floors=check_floors)
 
 
 bench_app = typer.Typer(help="Speed and memory figures (printed, never asserted).", no_args_is_help=True)
