@@ -25,13 +25,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar
 
 from .errors import BenchmarkMissing
 from .records import Annotation
 
 MASAKHANEWS = "masakhanews-eng-fra"
 DANIEL = "daniel-waddle-ru-en"
+R = TypeVar("R")
 LANGUAGE_FOLDERS = {"en": "eng", "fr": "fra"}
 
 
@@ -111,13 +112,10 @@ def _ner_map(ner: Any, texts: list[str]) -> list[Any]:
     return list(ner.map([t[:MAX_CHARS] for t in texts]))
 
 
-def _fastest(run: Callable[[], object], repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+def _timed(run: Callable[[], R]) -> tuple[float, R]:
+    start = time.perf_counter()
+    result = run()
+    return time.perf_counter() - start, result
 
 
 def bench_actors(benchmarks: Path, *, docs: int = 300, repeat: int = 2) -> tuple[float, list[ActorBenchRow]]:
@@ -156,9 +154,9 @@ def bench_actors(benchmarks: Path, *, docs: int = 300, repeat: int = 2) -> tuple
         parse_seconds = stage_seconds = float("inf")
         annotations: list[Annotation] = []
         for _ in range(repeat):  # interleaved, so that neither gains from running second
-            parse_seconds = min(parse_seconds, _fastest(bare_parse, 1)[0])
-            seconds, done = _fastest(actor_stage, 1)
-            stage_seconds, annotations = min(stage_seconds, seconds), cast(list[Annotation], done)
+            parse_seconds = min(parse_seconds, _timed(bare_parse)[0])
+            seconds, annotations = _timed(actor_stage)
+            stage_seconds = min(stage_seconds, seconds)
         mentions = sum(len(a.mentions) for a in annotations)
         words = sum(len(t.split()) for t in texts)
         rows.append(ActorBenchRow(language, len(texts), words, parse_seconds, stage_seconds, mentions))

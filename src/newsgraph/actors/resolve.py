@@ -169,29 +169,13 @@ def _seen_as(ctx: _Context, actor_id: str, surface: str) -> None:
         record.aliases.append(surface)
 
 
-_PERSON_KEYS: dict[int, dict[str, str]] = {}
-
-
-def _kb_person_keys(kb: KnowledgeBase) -> dict[str, str]:
-    """Known people by the spelling-independent key of each of their full names."""
-    if id(kb) not in _PERSON_KEYS:
-        keys: dict[str, str] = {}
-        for actor in kb.actors.values():
-            if actor.kind == "person":
-                for alias in [actor.name, *actor.aliases]:
-                    if len(TOKEN.findall(alias)) >= 2:
-                        keys.setdefault(person_key(alias), actor.id)
-        _PERSON_KEYS[id(kb)] = keys
-    return _PERSON_KEYS[id(kb)]
-
-
 # --- 2. people ------------------------------------------------------------------------------------
 
 
 def _persons(
     ctx: _Context, names: list[NameSpan], entities: list[EntitySpan], phrases: list[_Phrase]
 ) -> list[_Person]:
-    known_keys = _kb_person_keys(ctx.kb)
+    known_keys = ctx.kb.person_keys()
     persons: list[_Person] = []
     for span in names:
         if span.actor.kind == "person":
@@ -572,7 +556,7 @@ def _nominal_roles(ctx: _Context, persons: list[_Person], phrases: list[_Phrase]
                 and any(
                     r.country == phrase.country
                     and r.sector == phrase.word.sector
-                    and (generic or _kind_of(_title_of(ctx.kb, r.title), phrase.word.title))
+                    and (generic or _kind_of(ctx.kb.role_word(r.title), phrase.word.title))
                     for r in _roles_of(ctx, p)
                 )
             }
@@ -601,9 +585,9 @@ def _nominal_roles(ctx: _Context, persons: list[_Person], phrases: list[_Phrase]
             phrase.used = True
 
 
-def _kind_of(title: str | None, general: str) -> bool:
+def _kind_of(word: RoleWord | None, general: str) -> bool:
     """ "foreign minister" is a kind of "minister"; "minister" is not a kind of "prime minister"."""
-    return title is not None and (title == general or title.endswith(" " + general))
+    return word is not None and (word.title == general or word.title.endswith(" " + general))
 
 
 def _roles_of(ctx: _Context, person: _Person) -> list[Any]:
@@ -628,18 +612,16 @@ def _office_holder(ctx: _Context, phrase: _Phrase) -> KbActor | None:
         if actor.kind == "person"
         and (held := actor.role_on(ctx.published)) is not None
         and held.country == phrase.country
-        and _office(ctx.kb, _title_of(ctx.kb, held.title)) == _office(ctx.kb, phrase.word.title)
+        and _office(ctx.kb.role_word(held.title)) == _office(phrase.word)
     ]
     return found[0] if len(found) == 1 else None
 
 
 def _holds(ctx: _Context, person: _Person, phrase: _Phrase) -> bool:
     """The person holds the role the phrase names (same role, compatible country)."""
-    titles = {_title_of(ctx.kb, r.title) for r in person.roles}
     held = person.kb.role_on(ctx.published) if person.kb is not None else None
-    if held is not None:
-        titles.add(_title_of(ctx.kb, held.title))
-    if _office(ctx.kb, phrase.word.title) not in {_office(ctx.kb, t) for t in titles}:
+    titles = [r.title for r in person.roles] + ([held.title] if held is not None else [])
+    if _office(phrase.word) not in {_office(ctx.kb.role_word(t)) for t in titles}:
         return False
     countries = {r.country for r in person.roles if r.country}
     if held is not None and held.country:
@@ -647,25 +629,15 @@ def _holds(ctx: _Context, person: _Person, phrase: _Phrase) -> bool:
     return phrase.country is None or not countries or phrase.country in countries
 
 
-_TITLES: dict[tuple[int, str], str | None] = {}
 _SUPREME_OFFICES = ("head of state", "head of government")
 
 
-def _office(kb: KnowledgeBase, title: str | None) -> str | None:
-    """What a title says of the office: for the top of a state, the office itself ("Mali's
-    president" is its transitional president; "the emir" is the head of state), else the title."""
-    word = next((w for m in kb.find_roles(title) for w in m.values if not w.group), None) if title else None
-    return word.rank if word is not None and word.rank in _SUPREME_OFFICES else title
-
-
-def _title_of(kb: KnowledgeBase, title: str) -> str | None:
-    """The canonical role a title names ("Minister of Foreign Affairs" -> "foreign minister")."""
-    key = (id(kb), title)
-    if key not in _TITLES:
-        words = [m for m in kb.find_roles(title) if not m.values[0].group]
-        longest = max(words, key=lambda m: (m.end - m.start, m.start), default=None)
-        _TITLES[key] = longest.values[0].title if longest else None
-    return _TITLES[key]
+def _office(word: RoleWord | None) -> str | None:
+    """What a role word says of the office: for the top of a state, the office itself ("Mali's
+    president" is its transitional president; "the emir" is the head of state), else its title."""
+    if word is None:
+        return None
+    return word.rank if word.rank in _SUPREME_OFFICES else word.title
 
 
 # --- 5. groups ------------------------------------------------------------------------------------------

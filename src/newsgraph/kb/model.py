@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
-from .normalise import TOKEN, fold_token
+from .normalise import TOKEN, fold_token, person_key
 
 Case = Literal["exact", "title", "any"]
 T = TypeVar("T")
@@ -164,6 +164,30 @@ class KnowledgeBase:
     """Folded demonym or name -> the several states it may mean."""
     sectors: dict[str, str] = field(default_factory=dict)
     version: str = ""
+    _person_keys: dict[str, str] | None = field(default=None, repr=False)
+    _role_words: dict[str, RoleWord | None] = field(default_factory=dict, repr=False)
+
+    def person_keys(self) -> dict[str, str]:
+        """Known people by the spelling-independent key of each of their full names (built on
+        first use, after every file is loaded)."""
+        if self._person_keys is None:
+            keys: dict[str, str] = {}
+            for actor in self.actors.values():
+                if actor.kind == "person":
+                    for alias in [actor.name, *actor.aliases]:
+                        if len(TOKEN.findall(alias)) >= 2:
+                            keys.setdefault(person_key(alias), actor.id)
+            self._person_keys = keys
+        return self._person_keys
+
+    def role_word(self, title: str) -> RoleWord | None:
+        """The role a title names, by its longest role word ("Minister of Foreign Affairs" ->
+        the "foreign minister" entry), or None."""
+        if title not in self._role_words:
+            words = [m for m in self.find_roles(title) if not m.values[0].group]
+            longest = max(words, key=lambda m: (m.end - m.start, m.start), default=None)
+            self._role_words[title] = longest.values[0] if longest else None
+        return self._role_words[title]
 
     def add_actor(self, actor: KbActor) -> None:
         known = self.actors.get(actor.id)
