@@ -13,9 +13,12 @@ from newsgraph.export import (
     ACTOR_FIELDS,
     ARTICLE_EXTRA_FIELDS,
     ARTICLE_FIELDS,
+    EVENT_FIELDS,
     EXPORT_FILES,
     MENTION_EXTRA_FIELDS,
     MENTION_FIELDS,
+    QUOTE_EXTRA_FIELDS,
+    QUOTE_FIELDS,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +63,8 @@ def test_every_export_file_and_article_field_is_documented() -> None:
     for heading, fields in (
         ("actors.jsonl", ACTOR_FIELDS),
         ("mentions.jsonl", (*MENTION_FIELDS, *MENTION_EXTRA_FIELDS)),
+        ("events.jsonl", EVENT_FIELDS),
+        ("quotes.jsonl", (*QUOTE_FIELDS, *QUOTE_EXTRA_FIELDS)),
     ):
         section = EXPORT_DOC.split(f"## `{heading}`", 1)[1].split("\n## ", 1)[0]
         for field in fields:

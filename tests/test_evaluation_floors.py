@@ -7,16 +7,21 @@ test_floors_only_rise.py.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from newsgraph.evaluation.actors import evaluate_actors
+from newsgraph.evaluation.events import evaluate_events
 from newsgraph.evaluation.extraction import evaluate_extraction
 from newsgraph.evaluation.floors import below_floor, load_floors
+from newsgraph.evaluation.geo import evaluate_geoparsing
+from newsgraph.evaluation.timex import evaluate_tempeval
 
 pytestmark = [pytest.mark.evaluation, pytest.mark.slow]
 
-RUNNERS = sorted({name.split("_")[0] for name in load_floors() if not name.startswith("actors_")})
+OTHER_STAGES = ("actors_", "events_", "tempeval3_", "lgl", "geowebnews", "trnews")
+RUNNERS = sorted({name.split("_")[0] for name in load_floors() if not name.startswith(OTHER_STAGES)})
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
@@ -34,6 +39,24 @@ def test_actor_attribution_holds_its_floors(benchmarks_dir: Path) -> None:
     reports = list(evaluate_actors(benchmarks_dir))
     assert {r.benchmark for r in reports} == {n for n in load_floors() if n.startswith("actors_")}
     for report in reports:
+        ours = next(r for r in report.ours if r.system == "newsgraph")
+        assert ours.n > 0
+        assert below_floor(report) == [], (report.benchmark, ours.scores)
+
+
+@pytest.mark.parametrize(
+    ("name", "run"),
+    [
+        ("events", lambda root: evaluate_events(root)),
+        ("dates", lambda root: evaluate_tempeval(root)),
+        ("places", lambda root: evaluate_geoparsing(root)),
+    ],
+)
+def test_event_stage_scores_hold_their_floors(benchmarks_dir: Path, name: str, run: Any) -> None:
+    reports = list(run(benchmarks_dir))
+    floored = [r for r in reports if r.benchmark in load_floors()]
+    assert len(floored) >= 2, f"{name}: too few reports have floors"
+    for report in floored:
         ours = next(r for r in report.ours if r.system == "newsgraph")
         assert ours.n > 0
         assert below_floor(report) == [], (report.benchmark, ours.scores)

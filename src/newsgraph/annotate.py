@@ -15,12 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from .actors import resolve_actors
+from .events.code import DateSpan, PlaceSpan, code_events
+from .events.dates import find_dates
+from .events.quotes import find_quotes
 from .kb import KnowledgeBase
 from .nlp import SUPPORTED, parse
+from .places.resolve import find_place_spans, focus_countries, resolve_places
 from .records import Annotation
 
 LOGGER = logging.getLogger(__name__)
-ANNOTATOR_VERSION = 3
+ANNOTATOR_VERSION = 4
 """Bump when annotation changes enough that stored annotations should be redone."""
 _SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|\n\s*\n")
 
@@ -110,10 +114,34 @@ def _parse_each(group: list[ArticleText], language: str) -> list[Any]:
 
 
 def annotate_one(article: ArticleText, doc: Any, kb: KnowledgeBase) -> Annotation:
+    """Sentences, actors, places, dates, quotes and events of one article, in that order: each
+    step reads what the ones before it found."""
     sentences = sentences_of(article.text, doc)
     mentions, roles, actors = resolve_actors(
         article.text, doc, kb, sentences, article.published, article.language
     )
+    places = resolve_places(article.text, find_place_spans(doc), article.language) if doc is not None else []
+    dates = find_dates(article.text, article.published, article.language)
+    quotes = find_quotes(article.text, doc, sentences, mentions, article.language)
+    events = code_events(
+        article.id,
+        article.text,
+        doc,
+        sentences,
+        mentions,
+        actors,
+        article.language,
+        published=article.published,
+        dates=[DateSpan(d.text, d.start, d.end, d.value) for d in dates],
+        places=[
+            PlaceSpan(
+                p.text, p.start, p.end, p.place.name, p.place.country, p.place.lat, p.place.lon, p.place.kind
+            )
+            for p in places
+        ],
+        quotes=quotes,
+    )
+    actor_countries = [m.country for m in mentions if m.country]
     return Annotation(
         article_id=article.id,
         language=article.language,
@@ -122,4 +150,20 @@ def annotate_one(article: ArticleText, doc: Any, kb: KnowledgeBase) -> Annotatio
         roles=roles,
         actors=actors,
         parsed=doc is not None,
+        events=events,
+        quotes=quotes,
+        places=[
+            {
+                "text": p.text,
+                "start": p.start,
+                "end": p.end,
+                "name": p.place.name,
+                "country": p.place.country,
+                "lat": p.place.lat,
+                "lon": p.place.lon,
+                "kind": p.place.kind,
+            }
+            for p in places
+        ],
+        focus_countries=focus_countries(places, actor_countries),
     )

@@ -7,9 +7,10 @@ code: 0 success, 1 nothing could be done with the input, 2 bad usage, configurat
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,6 +23,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import ConfigError, NewsgraphError
+from .export import event_record
 from .export import export as export_files
 from .options import MB, IngestOptions, Limits
 from .pipeline import IngestSummary, ingest
@@ -161,7 +163,10 @@ def _print_summary(summary: IngestSummary) -> None:
     for note in summary.notes[:20]:
         out.print(f"note: {escape(note)}")
     if summary.annotated:
-        out.print(f"annotated {summary.annotated} article(s): {summary.mentions} actor mention(s)")
+        out.print(
+            f"annotated {summary.annotated} article(s): {summary.mentions} actor mention(s), "
+            f"{summary.events} event(s), {summary.quotes} quote(s)"
+        )
 
 
 def _summary_json(summary: IngestSummary) -> dict[str, Any]:
@@ -180,6 +185,8 @@ def _summary_json(summary: IngestSummary) -> dict[str, Any]:
         "notes": summary.notes,
         "annotated": summary.annotated,
         "mentions": summary.mentions,
+        "events": summary.events,
+        "quotes": summary.quotes,
     }
 
 
@@ -240,13 +247,64 @@ def annotate_command(
         raise _fail(exc.reason) from exc
     if as_json:
         out.print_json(data={"articles": done.articles, "mentions": done.mentions, "roles": done.roles,
-                             "parsed": done.parsed, "failed": done.failed})  # fmt: skip
+                             "parsed": done.parsed, "failed": done.failed, "events": done.events,
+                             "quotes": done.quotes, "shared_events": done.shared_events})  # fmt: skip
         return
     out.print(
         f"annotated {done.articles} article(s) ({done.parsed} parsed, the rest by the knowledge base alone): "
-        f"{done.mentions} actor mention(s), {done.roles} role(s) stated"
+        f"{done.mentions} actor mention(s), {done.roles} role(s) stated, {done.events} event(s), "
+        f"{done.quotes} quote(s); {done.shared_events} event(s) reported by more than one article"
         + (f"; {done.failed} failed (see the errors table)" if done.failed else "")
     )
+
+
+@app.command("events")
+def events_command(
+    db: DbOption = Path("newsgraph.db"),
+    actor: Annotated[str | None, typer.Option(help="Actor id, code (RUS) or part of a name.")] = None,
+    event_type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. SANCTION.")] = None,
+    since: Annotated[str | None, typer.Option(help="Earliest event date (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[str | None, typer.Option(help="Latest event date (YYYY[-MM[-DD]]).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Part of the outlet's name.")] = None,
+    modality: Annotated[str | None, typer.Option(help="asserted, intended, hypothetical or negated.")] = None,
+    limit: Annotated[int, typer.Option(help="Most events to show.", min=1, max=100_000)] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Events, newest first: who did what to whom, when and where, with the sentence that says so."""
+    for name, value in (("--since", since), ("--until", until)):
+        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            raise _fail(f"{name} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    with _open_store(db, readonly=True) as store:
+        if "events" not in store.db.table_names():
+            raise _fail("this database has no events yet: run newsgraph annotate")
+        rows = store.events(actor=actor, event=event_type, since=since, until=until, outlet=outlet,
+                            modality=modality, limit=limit)  # fmt: skip
+        texts = {r["article_id"]: store.get_article(r["article_id"]) for r in rows}
+    records = [event_record(row, (texts.get(row["article_id"]) or {}).get("text") or "") for row in rows]
+    if as_json:
+        out.print_json(data=records)
+        return
+    if not records:
+        out.print("no events match")
+        return
+    for record in records:
+        parties = " → ".join(
+            ", ".join(p.get("code") or p.get("text") or "?" for p in record[side]) or "?"
+            for side in ("actor", "recipient")
+        )
+        flags = [record["modality"]] if record["modality"] != "asserted" else []
+        if record["attributed_to"]:
+            flags.append(f"claimed by {record['attributed_to']}")
+        flags += record["hedges"]
+        where = record["location"]["name"] if record["location"] else ""
+        head = " · ".join(x for x in (record["date"] or "undated", record["event"], parties, where) if x)
+        out.print(
+            f"[bold]{escape(head)}[/bold]"
+            + (f"  [yellow]{escape('; '.join(flags))}[/yellow]" if flags else "")
+        )
+        source = " · ".join(str(x) for x in (record["outlet"] or "?", record["article_id"]) if x)
+        out.print(f"  “{escape(record['evidence']['text'])}”  [dim]{escape(source)}; reported by "
+                  f"{record['reported_by']} outlet(s)[/dim]")  # fmt: skip
 
 
 @app.command("actors")
@@ -438,8 +496,15 @@ app.add_typer(evaluate_app, name="evaluate")
 _METRIC_ORDER = ("f1", "precision", "recall", "accuracy")
 
 
-def _score_cells(scores: dict[str, float]) -> list[str]:
-    return [f"{scores[m]:.3f}" if m in scores else "" for m in _METRIC_ORDER]
+def _score_cells(scores: dict[str, float], metrics: Sequence[str] = _METRIC_ORDER) -> list[str]:
+    return [f"{scores[m]:.3f}" if m in scores else "" for m in metrics]
+
+
+def _metrics_of(report: Any) -> list[str]:
+    """The usual metrics first, then whatever else the report's rows score (accuracy within
+    161 km, modality accuracy, ...), so that no figure goes unprinted."""
+    seen = {m for row in [*report.ours, *report.scored_here, *report.published] for m in row.scores}
+    return [m for m in _METRIC_ORDER if m in seen] + sorted(seen - set(_METRIC_ORDER))
 
 
 def _print_report(report: Any, floors: dict[str, dict[str, float]]) -> None:
@@ -447,21 +512,22 @@ def _print_report(report: Any, floors: dict[str, dict[str, float]]) -> None:
 
     table = Table(title=f"{report.title} — {report.metric}", title_justify="left", show_lines=False)
     table.add_column("system")
-    for metric in _METRIC_ORDER:
+    metrics = _metrics_of(report)
+    for metric in metrics:
         table.add_column(metric, justify="right")
     table.add_column("n", justify="right")
     table.add_column("note")
     for row in report.ours:
         style = "bold" if row.system == "newsgraph" else None
         table.add_row(
-            escape(row.system), *_score_cells(row.scores), str(row.n), escape(row.note), style=style
+            escape(row.system), *_score_cells(row.scores, metrics), str(row.n), escape(row.note), style=style
         )
     for row in report.scored_here:
         table.add_row(
-            escape(row.system), *_score_cells(row.scores), str(row.n), escape(row.note), style="dim"
+            escape(row.system), *_score_cells(row.scores, metrics), str(row.n), escape(row.note), style="dim"
         )
     for peer in report.published:
-        table.add_row(escape(peer.system), *_score_cells(peer.scores), "", "published", style="dim")
+        table.add_row(escape(peer.system), *_score_cells(peer.scores, metrics), "", "published", style="dim")
     out.print(table)
     source = peers_source(report.benchmark) or next((p.source for p in report.published if p.source), "")
     if source:
@@ -536,6 +602,54 @@ def evaluate_actors_command(
     from .evaluation.actors import evaluate_actors
 
     reports = evaluate_actors(benchmarks, only=only or None)
+    _report_evaluation(reports, as_json=as_json, check_floors=check_floors)
+
+
+@evaluate_app.command("events")
+def evaluate_events_command(
+    benchmarks: Annotated[
+        Path, typer.Option(help="Folder holding the public benchmarks.", file_okay=False)
+    ] = Path("../shared/benchmarks"),
+    only: Annotated[
+        list[str], typer.Option("--only", help="plover, petr2, case, french, modality; repeatable.")
+    ] = [],  # noqa: B006
+    as_json: JsonOption = False,
+    check_floors: Annotated[bool, typer.Option(help="Exit 1 if a score is below its CI floor.")] = False,
+) -> None:
+    """Event coding: PLOVER gold (type accuracy, actor/recipient F1), PETR2 (CAMEO roots), CASE-2021, our gold."""
+    from .evaluation.events import evaluate_events
+
+    reports = evaluate_events(benchmarks, only=only or None)
+    _report_evaluation(reports, as_json=as_json, check_floors=check_floors)
+
+
+@evaluate_app.command("dates")
+def evaluate_dates_command(
+    benchmarks: Annotated[
+        Path, typer.Option(help="Folder holding the public benchmarks.", file_okay=False)
+    ] = Path("../shared/benchmarks"),
+    as_json: JsonOption = False,
+    check_floors: Annotated[bool, typer.Option(help="Exit 1 if a score is below its CI floor.")] = False,
+) -> None:
+    """Event dates: TempEval-3 DATE value accuracy against the document creation time."""
+    from .evaluation.timex import evaluate_tempeval
+
+    _report_evaluation(evaluate_tempeval(benchmarks), as_json=as_json, check_floors=check_floors)
+
+
+@evaluate_app.command("places")
+def evaluate_places_command(
+    benchmarks: Annotated[
+        Path, typer.Option(help="Folder holding the public benchmarks.", file_okay=False)
+    ] = Path("../shared/benchmarks"),
+    limit: Annotated[int, typer.Option(help="Articles per corpus (0: all).", min=0)] = 0,
+    as_json: JsonOption = False,
+    check_floors: Annotated[bool, typer.Option(help="Exit 1 if a score is below its CI floor.")] = False,
+) -> None:
+    """Places: toponym resolution on LGL, GeoWebNews and TR-News (country, within 161 km)."""
+    from .evaluation.geo import evaluate_geoparsing
+
+    reports = evaluate_geoparsing(benchmarks, limit=limit or None)
     _report_evaluation(reports, as_json=as_json, check_floors=check_floors)
 
 

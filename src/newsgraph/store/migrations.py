@@ -167,6 +167,51 @@ def _annotations(db: sqlite_utils.Database) -> None:
     db.table("actor_roles").create_index(["article_id"], if_not_exists=True)
 
 
+def _events(db: sqlite_utils.Database) -> None:
+    """Events, quotes and places of each article; ``report_group`` links the records of one
+    real-world event across articles."""
+    db.table("events").create(
+        {
+            "id": str, "article_id": str, "sentence": int, "event": str, "mode": str, "context": str,
+            "cameo": str, "actor": str, "recipient": str, "actor_codes": str, "recipient_codes": str,
+            "modality": str, "attributed_to": str, "hedges": str, "date": str, "date_text": str,
+            "location": str, "evidence_start": int, "evidence_end": int, "trigger": str,
+            "trigger_start": int, "trigger_end": int, "confidence": float, "report_group": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )  # fmt: skip
+    for columns in (["article_id"], ["event"], ["date"], ["report_group"]):
+        db.table("events").create_index(columns, if_not_exists=True)
+    db.table("event_actors").create(
+        {"event_id": str, "actor_id": str, "role": str},
+        pk=("event_id", "actor_id", "role"),
+        if_not_exists=True,
+    )
+    db.table("event_actors").create_index(["actor_id"], if_not_exists=True)
+    db.table("quotes").create(
+        {
+            "id": int, "article_id": str, "speaker": str, "speaker_text": str, "text": str, "start": int,
+            "end": int, "kind": str, "cue": str, "sentence": int,
+        },
+        pk="id",
+        if_not_exists=True,
+    )  # fmt: skip
+    db.table("quotes").create_index(["article_id"], if_not_exists=True)
+    db.table("quotes").create_index(["speaker"], if_not_exists=True)
+    db.table("places").create(
+        {
+            "id": int, "article_id": str, "text": str, "start": int, "end": int, "name": str, "country": str,
+            "lat": float, "lon": float, "kind": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )  # fmt: skip
+    db.table("places").create_index(["article_id"], if_not_exists=True)
+    if "focus_countries" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("focus_countries", str)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial: articles with full-text search, sources, inputs, errors, repeated lines", _initial),
     (
@@ -175,6 +220,7 @@ MIGRATIONS: list[Migration] = [
         _raw_hash_index,
     ),
     (3, "annotations: sentences, actors, mentions, actor roles", _annotations),
+    (4, "events, event parties, quotes, places, focus countries", _events),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -1,0 +1,914 @@
+"""Event coding: who did what to whom, per sentence, from the dependency parse and the lexicon.
+
+For each sentence the coder looks for *triggers*: a verb in the lexicon ("condemned"), a verb
+with its particle ("pulled out"), or a light verb with an event noun as its object ("imposed
+sanctions", "held talks"). For each trigger it then reads, from the parse:
+
+* the **actor**: the subject (or the "by" agent of a passive); a pronoun subject stands for the
+  speaker of the clause it is reported in, else for the last actor of a fitting kind;
+* the **recipient**: the object, the indirect object, or the object of "against", "on", "to"...;
+  for reciprocal events ("met with", "signed an agreement with") the "with" party joins the
+  actors instead, as PLOVER codes meetings;
+* the **modality**: negated ("did not", "failed to", "denied"), intended (a promise, plan or
+  offer: "pledged to send", "will sign"), hypothetical ("could", "if"), else asserted;
+* the **attribution**: the subject of the speech verb the event is reported under ("Diop said
+  that...", "..., the Kremlin said") or the "according to" source, and any hedge words;
+* the **date** and **place** stated in the sentence, nearest the trigger first.
+
+Only actors that the actor stage resolved count as parties: an event with no party at all is not
+coded. Everything crosses out as plain ``EventRecord``s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..records import ActorRecord, EventRecord, Mention, Participant
+from .lexicon import Lexicon, Sense, lexicon_for
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl:subj"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "nsubj:pass", "csubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "obj", "dative", "iobj", "attr"})
+CLAUSE_DEPS = frozenset(
+    {"relcl", "acl", "acl:relcl", "advcl", "ccomp", "xcomp", "parataxis", "conj", "appos"}
+)
+RECIPIENT_PREPS = {
+    "en": frozenset(
+        {"to", "on", "against", "toward", "towards", "at", "upon", "into", "over", "for", "from"}
+    ),
+    "fr": frozenset({"à", "contre", "sur", "envers", "vers", "au", "aux", "de", "du", "des"}),
+}
+RECIPROCAL_PREPS = {"en": frozenset({"with", "between", "among"}), "fr": frozenset({"avec", "entre"})}
+OWNER_PREPS = frozenset({"of", "from", "de", "du", "des", "d'"})
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "à", "dans", "en", "près", "au", "aux"})
+"""Prepositions that place an event; "to", "à", "au" also name recipients ("sent troops to Mali")."""
+PLACE_ONLY_PREPS = frozenset({"in", "near", "outside", "inside", "dans", "en", "près"})
+NEGATION_WORDS = frozenset(
+    {"not", "n't", "never", "no", "pas", "jamais", "aucun", "aucune", "plus", "nullement"}
+)
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "aller"})
+CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "si"})
+ACCORDING = {"en": ("according", "to"), "fr": ("selon", "")}
+PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "il", "elle", "lui"})
+PRONOUNS_ANY = frozenset({"it", "they", "them", "we", "ils", "elles", "nous", "its", "their"})
+THREAT_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "COERCE": "restrict"}
+INTENT_CAMEO = {"AID": "033", "COOPERATE": "031", "CONSULT": "036", "CONCEDE": "035", "AGREE": "030",
+                "SUPPORT": "032", "PROTEST": "133", "SANCTION": "1312", "COERCE": "132", "ASSAULT": "138",
+                "MOBILIZE": "138", "REJECT": "130", "RETREAT": "130", "REQUEST": "030", "ACCUSE": "130"}  # fmt: skip
+"""CAMEO codes a stated intention to cooperate (03x) or to act against someone (13x): CAMEO, like
+PLOVER, files "will impose sanctions" as a threat and "pledged aid" as an intent to cooperate."""
+CONFLICT_TYPES = frozenset(
+    {"PROTEST", "SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "REJECT", "RETREAT", "ACCUSE", "THREATEN"}
+)
+CONTEXT_WORDS = {
+    "military": r"militar\w*|troops?|soldiers?|arms|weapons?|defen[cs]e|troupes?|soldats?|armes?|défense",
+    "economic": r"econom\w*|trade|investment|loans?|wheat|grain|fertili[sz]ers?|oil|gas|mining|gold|uranium|"
+    r"commerc\w*|blé|engrais|pétrole|minier|minière|or\b",
+    "humanitarian": r"humanitarian|refugees?|famine|food aid|humanitaire|réfugiés?",
+    "election": r"elections?|electoral|vote|élections?|électoral\w*|scrutin",
+    "terrorism": r"terror\w*|jihad\w*|djihad\w*|islamist\w*",
+    "diplomatic": r"diplomat\w*|ambassad\w*|embassy|ambassade",
+    "nuclear": r"nuclear|nucléaire",
+    "legal": r"court|judicial|tribunal|juge|justice",
+}
+CONTEXT_PATTERNS = {name: re.compile(rf"\b(?:{words})\b", re.I) for name, words in CONTEXT_WORDS.items()}
+
+
+@dataclass(slots=True)
+class PlaceSpan:
+    """A place named in the text, as the event coder needs it (built from places.PlaceMention)."""
+
+    text: str
+    start: int
+    end: int
+    name: str
+    country: str | None
+    lat: float | None
+    lon: float | None
+    kind: str = "city"
+
+
+@dataclass(slots=True)
+class DateSpan:
+    text: str
+    start: int
+    end: int
+    value: str
+
+
+@dataclass(slots=True)
+class _Trigger:
+    head: Any
+    """The token whose arguments are the event's (the verb, or the light verb)."""
+    sense: Sense
+    tokens: list[Any]
+    noun: Any | None = None
+    """The event noun when a light verb carries the event ("sanctions" in "imposed sanctions")."""
+
+
+@dataclass(slots=True)
+class _Context:
+    text: str
+    language: str
+    lexicon: Lexicon
+    mentions: Sequence[Mention]
+    actors: dict[str, ActorRecord]
+    mention_at: dict[int, Mention] = field(default_factory=dict)
+    """Token index → the mention covering that token."""
+    quotes: Sequence[Any] = ()
+    """``quotes.Quote`` records: an event stated inside a quote is claimed by its speaker."""
+
+
+def code_events(
+    article_id: str,
+    text: str,
+    doc: Any,
+    sentences: Sequence[tuple[int, int]],
+    mentions: Sequence[Mention],
+    actors: Sequence[ActorRecord],
+    language: str | None,
+    *,
+    published: str | None = None,
+    dates: Sequence[DateSpan] = (),
+    places: Sequence[PlaceSpan] = (),
+    quotes: Sequence[Any] = (),
+) -> list[EventRecord]:
+    """Every event the article's sentences state. Needs a dependency parse: without one (no
+    model for the language), there are no events."""
+    lexicon = lexicon_for(language)
+    if doc is None or lexicon is None or not hasattr(doc, "sents") or not hasattr(doc, "vocab"):
+        return []
+    context = _Context(text, lexicon.language, lexicon, mentions, {a.id: a for a in actors}, quotes=quotes)
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None:
+            for token in span:
+                context.mention_at.setdefault(token.i, mention)
+    events: list[EventRecord] = []
+    for index, (start, end) in enumerate(sentences):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        for trigger in _absorb(_triggers(span, lexicon), lexicon):
+            event = _code_trigger(trigger, index, span, context, article_id, published, dates, places)
+            if event is not None:
+                events.append(event)
+    return events
+
+
+# --- triggers ----------------------------------------------------------------------------------------
+
+
+def _lemma(token: Any) -> str:
+    return str(token.lemma_ or token.text).lower()
+
+
+def _noun_lemma(token: Any) -> str:
+    lemma = _lemma(token)
+    text = token.text.lower()
+    return lemma if lemma != text or not text.endswith("s") else text[:-1]
+
+
+def _triggers(sentence: Any, lexicon: Lexicon) -> list[_Trigger]:
+    found: list[_Trigger] = []
+    for token in sentence:
+        if token.pos_ not in ("VERB", "AUX") and not (token.pos_ == "NOUN" and token.dep_ == "ROOT"):
+            continue
+        lemma = _lemma(token)
+        trigger = _phrasal(token, lemma, lexicon) or _light(token, lemma, lexicon)
+        if trigger is None and lemma in lexicon.verbs and token.pos_ == "VERB":
+            trigger = _Trigger(token, lexicon.verbs[lemma], [token])
+        if trigger is not None:
+            found.append(trigger)
+    return found
+
+
+def _phrasal(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
+    for child in token.children:
+        if (
+            child.dep_ in ("prt", "prep", "compound:prt", "obl", "obl:arg", "mark", "case")
+            or child.i == token.i + 1
+        ):
+            word = child.text.lower()
+            if (lemma, word) in lexicon.phrasal:
+                return _Trigger(token, lexicon.phrasal[(lemma, word)], [token, child])
+            for grandchild in child.children:  # French "appeler à": the preposition hangs on its object
+                if (
+                    grandchild.dep_ in ("case", "mark")
+                    and (lemma, grandchild.text.lower()) in lexicon.phrasal
+                ):
+                    return _Trigger(
+                        token, lexicon.phrasal[(lemma, grandchild.text.lower())], [token, grandchild]
+                    )
+    return None
+
+
+STOPPED = {
+    "AID": Sense("SANCTION", "discontinue", "162"), "CONSULT": Sense("SANCTION", "withdraw", "164"),
+    "COOPERATE": Sense("SANCTION", None, "160"), "AGREE": Sense("SANCTION", None, "160"),
+    "SUPPORT": Sense("SANCTION", None, "160"), "SANCTION": Sense("RETREAT", "ease", "085"),
+    "COERCE": Sense("CONCEDE", None, "081"), "PROTEST": Sense("CONCEDE", None, "082"),
+    "ASSAULT": Sense("RETREAT", "ceasefire", "087"), "MOBILIZE": Sense("RETREAT", "withdraw", "087"),
+}  # fmt: skip
+"""What stopping an event is (after CAMEO 08 and 16): cutting aid or talks reduces relations,
+lifting sanctions eases them, lifting curbs yields, ending an offensive de-escalates."""
+STOPPED_BY_MODE = {"curfew": Sense("RETREAT", None, "0813"), "martial-law": Sense("RETREAT", None, "0814")}
+QUANTITY_NOUNS = frozenset(
+    [
+        "ton",
+        "tonne",
+        "kg",
+        "kilogram",
+        "shipment",
+        "consignment",
+        "batch",
+        "amount",
+        "number",
+        "package",
+        "worth",
+        "quantity",
+        "cargo",
+        "supply",
+        "tonne",
+        "lot",
+        "livraison",
+        "cargaison",
+        "quantité",
+    ]
+)
+"""Heads that measure the real object: "25,000 tons of food aid", "une cargaison d'armes"."""
+
+
+def _light(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
+    nouns: dict[str, Sense | None] | None = lexicon.light_verbs.get(lemma)
+    stops = lemma in lexicon.stop_verbs
+    if not nouns and not stops:
+        return None
+    candidates = []
+    for child in token.children:
+        if child.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {"obl", "obl:arg", "obl:mod", "prep", "prt"}:
+            target = child
+            if child.dep_ in ("prep", "prt"):  # "carried out an attack", "reached to an agreement"
+                target = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if target is None and child.dep_ == "prt":
+                    target = next((c for c in token.children if c.dep_ in OBJECT_DEPS), None)
+            if target is not None:
+                candidates.append(target)
+                candidates.extend(c for c in target.children if c.dep_ == "conj")
+                if _noun_lemma(target) in QUANTITY_NOUNS:  # "sent 700 kg of medicine"
+                    for of in target.children:
+                        candidates.extend(c for c in of.children if c.dep_ in ("pobj", "nmod"))
+                        if of.dep_ == "nmod":
+                            candidates.append(of)
+    for noun in candidates:
+        if noun.pos_ not in ("NOUN", "PROPN"):
+            continue
+        for word in [noun, *(c for c in noun.children if c.dep_ in ("compound", "amod", "nmod"))]:
+            word_lemma = _noun_lemma(word)
+            if nouns and word_lemma in nouns:  # "held talks", "cut ties", "mediation efforts"
+                sense = nouns[word_lemma] or lexicon.objects[word_lemma]
+                return _Trigger(token, sense, [token, noun], noun)
+            if stops and word_lemma in lexicon.objects:  # "halted aid", "lifted the curfew"
+                stopped_sense = lexicon.objects[word_lemma]
+                stopped = STOPPED_BY_MODE.get(stopped_sense.mode or "") or STOPPED.get(stopped_sense.event)
+                if stopped is not None:
+                    return _Trigger(token, stopped, [token, noun], noun)
+    return None
+
+
+def _absorb(triggers: list[_Trigger], lexicon: Lexicon) -> list[_Trigger]:
+    """Drop the triggers that an absorbing trigger governs ("agreed to *cooperate*",
+    "accused Mali of *attacking*"), folding their type into the outer event's mode."""
+    heads = {t.head.i: t for t in triggers}
+    absorbed: set[int] = set()
+    for trigger in triggers:
+        if not trigger.sense.absorb:
+            continue
+        for inner in _complements(trigger.head):
+            if inner.i in heads and inner.i != trigger.head.i:
+                absorbed.add(inner.i)
+                inner_sense = heads[inner.i].sense
+                if trigger.sense.event == "THREATEN" and inner_sense.event in THREAT_MODES:
+                    trigger.sense = Sense("THREATEN", THREAT_MODES[inner_sense.event], trigger.sense.cameo,
+                                          trigger.sense.reciprocal, True)  # fmt: skip
+    return [t for t in triggers if t.head.i not in absorbed]
+
+
+def _complements(token: Any) -> list[Any]:
+    """Verbal complements of ``token``: xcomp, ccomp, and the clause of "of"/"for"/"de"."""
+    out = []
+    for child in token.children:
+        if child.dep_ in ("xcomp", "ccomp", "pcomp", "advcl"):
+            out.append(child)
+        elif child.dep_ in ("prep", "obl", "obl:arg", "mark"):
+            out.extend(c for c in child.children if c.dep_ in ("pcomp", "pobj") and c.pos_ == "VERB")
+        if child.dep_ in ("dobj", "obj"):  # "accused Mali of attacking": the clause hangs on the object
+            for grandchild in child.children:
+                if grandchild.dep_ in ("prep", "acl"):
+                    out.extend(c for c in grandchild.children if c.pos_ == "VERB")
+                    if grandchild.pos_ == "VERB":
+                        out.append(grandchild)
+    return out
+
+
+# --- one event ---------------------------------------------------------------------------------------
+
+
+def _code_trigger(
+    trigger: _Trigger,
+    sentence_index: int,
+    sentence: Any,
+    context: _Context,
+    article_id: str,
+    published: str | None,
+    dates: Sequence[DateSpan],
+    places: Sequence[PlaceSpan],
+) -> EventRecord | None:
+    head, sense = trigger.head, trigger.sense
+    actors, recipients, used_pronoun = _parties(trigger, context)
+    if sense.needsobject and not recipients:
+        return None
+    if sense.objactor and any(
+        c.dep_ in ("dobj", "obj") and c.i not in context.mention_at for c in head.children
+    ):
+        return None  # "met the demands", "a rencontré des difficultés": not a meeting
+    if sense.reciprocal:  # PLOVER codes every party to a meeting or an agreement as an actor
+        actors = _unique(actors + _reciprocal_parties(trigger, context) + recipients)
+        recipients = []
+    recipients = [
+        p for p in recipients if p.actor_id is None or p.actor_id not in {a.actor_id for a in actors}
+    ]
+    if not any(p.actor_id for p in actors + recipients) and not (actors and trigger.noun is None):
+        return None  # nobody resolved, and no subject doing the deed: too little to code
+    modality, _ = _modality(head, trigger.noun, context)
+    speaker = _speaker(head, sentence, context)
+    if speaker is None:
+        speaker = next(
+            (q.speaker for q in context.quotes if q.kind == "direct" and q.start <= head.idx < q.end), None
+        )
+    if speaker is not None and modality == "intended" and _same_side(speaker, actors, context):
+        speaker = None  # an actor announcing its own plan: the announcement is the event
+    sentence_text = context.text[sentence.start_char : sentence.end_char]
+    hedges = sorted({m.group(0).lower() for m in context.lexicon.hedges.finditer(sentence_text)})
+    conditional = any(
+        "Mood=Cnd" in str(t.morph) for t in [head, *head.children] if t is head or t.dep_.startswith("aux")
+    )
+    if context.language == "fr" and conditional and modality == "asserted" and speaker is None:
+        hedges.append("conditionnel")  # French news writes unconfirmed reports in the conditional
+    cameo = sense.cameo
+    if modality == "intended" and sense.event not in ("AGREE", "THREATEN"):
+        cameo = INTENT_CAMEO.get(sense.event, "030")
+    date, date_text = _date(trigger, sentence, dates, published)
+    trigger_start = min(t.idx for t in trigger.tokens)
+    trigger_end = max(t.idx + len(t.text) for t in trigger.tokens)
+    resolved = [p for p in actors + recipients if p.actor_id]
+    confidence = 0.4 + 0.2 * bool(actors) + 0.1 * bool(recipients or len(actors) > 1) + 0.1 * bool(resolved)
+    confidence += (
+        0.1 * (trigger.noun is None) - 0.1 * used_pronoun + 0.05 * _main_clause(head, context.lexicon)
+    )
+    event = EventRecord(
+        article_id=article_id,
+        sentence=sentence_index,
+        event=sense.event,
+        mode=sense.mode,
+        context=_contexts(sense, sentence_text),
+        cameo=cameo,
+        actor=actors,
+        recipient=recipients,
+        modality=modality,
+        attributed_to=speaker,
+        hedges=hedges,
+        date=date,
+        date_text=date_text,
+        location=_location(trigger, sentence, places, actors + recipients),
+        evidence_start=sentence.start_char,
+        evidence_end=sentence.end_char,
+        trigger=context.text[trigger_start:trigger_end],
+        trigger_start=trigger_start,
+        trigger_end=trigger_end,
+        confidence=round(min(confidence, 0.95), 2),
+    )
+    key = f"{article_id}|{sentence_index}|{trigger_start}|{sense.event}"
+    event.id = "ev-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return event
+
+
+def _parties(trigger: _Trigger, context: _Context) -> tuple[list[Participant], list[Participant], bool]:
+    head = trigger.head
+    actors: list[Participant] = []
+    recipients: list[Participant] = []
+    used_pronoun = False
+    subject = _subject(head)
+    if subject is not None:
+        found, pronoun = _phrase_parties(subject, context)
+        used_pronoun |= pronoun
+        if subject.dep_ in PASSIVE_SUBJECT_DEPS and trigger.noun is None:
+            recipients += found
+        else:
+            actors += found
+    for child in head.children:
+        if child.dep_ in ("agent", "obl:agent"):
+            for grandchild in [child, *child.children]:
+                if grandchild.dep_ in ("pobj", "obl:agent") or (
+                    grandchild is child and child.dep_ == "obl:agent"
+                ):
+                    actors += _phrase_parties(grandchild, context)[0]
+        elif child.dep_ in OBJECT_DEPS and child is not trigger.noun:
+            recipients += _phrase_parties(child, context)[0]
+        elif child.dep_ in ("prep", "obl", "obl:arg", "obl:mod"):
+            recipients += _prep_parties(child, context, trigger.sense.reciprocal, for_recipient=True)
+    if trigger.noun is not None:
+        for child in trigger.noun.children:
+            if child.dep_ in ("prep", "nmod", "obl"):
+                recipients += _prep_parties(child, context, trigger.sense.reciprocal, for_recipient=True)
+            elif child.dep_ in ("amod", "compound", "poss", "nmod:poss") and trigger.sense.event in (
+                "SANCTION",
+                "AID",
+            ):
+                recipients += _phrase_parties(child, context)[0]  # "Western sanctions": no; "US aid"
+    return _unique(actors), _unique(recipients), used_pronoun
+
+
+def _subject(head: Any) -> Any | None:
+    """The subject of ``head``, or of the verb it is coordinated with or controlled by."""
+    token = head
+    for _ in range(4):
+        for child in token.children:
+            if child.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
+                return child
+        if token.dep_ in ("xcomp", "conj", "advcl") and token.head is not token:
+            token = token.head
+        elif token.dep_ in ("relcl", "acl", "acl:relcl") and token.head is not token:
+            return token.head
+        else:
+            return None
+    return None
+
+
+def _prep_parties(
+    prep: Any, context: _Context, reciprocal: bool, *, for_recipient: bool
+) -> list[Participant]:
+    """Parties named under a preposition: recipients for "against/to/on", none for "with" (those
+    are reciprocal and read separately) or for places ("in Bamako")."""
+    word = _preposition(prep)
+    if word in RECIPROCAL_PREPS.get(context.language, frozenset()):
+        if reciprocal:
+            return []  # read by _reciprocal_parties: the "with" party is an actor
+        word = "to"  # "cut ties with Kyiv": the other side receives the act
+    if word != "to" and (
+        word in PLACE_ONLY_PREPS or word not in RECIPIENT_PREPS.get(context.language, frozenset())
+    ):
+        return []
+    objects = [c for c in prep.children if c.dep_ in ("pobj",)] if prep.dep_ == "prep" else [prep]
+    parties: list[Participant] = []
+    for obj in objects:
+        parties += _phrase_parties(obj, context)[0]
+    return parties
+
+
+def _preposition(token: Any) -> str:
+    if token.dep_ == "prep":
+        return str(token.text).lower()
+    case = next((c for c in token.children if c.dep_ in ("case", "mark")), None)
+    return str(case.text).lower() if case is not None else ""
+
+
+def _reciprocal_parties(trigger: _Trigger, context: _Context) -> list[Participant]:
+    parties: list[Participant] = []
+    for owner in filter(None, (trigger.head, trigger.noun)):
+        for child in owner.children:
+            if child.dep_ in ("prep", "obl", "obl:arg", "obl:mod", "nmod") and _preposition(
+                child
+            ) in RECIPROCAL_PREPS.get(context.language, frozenset()):
+                objects = [c for c in child.children if c.dep_ == "pobj"] if child.dep_ == "prep" else [child]
+                for obj in objects:
+                    parties += _phrase_parties(obj, context)[0]
+    return parties
+
+
+def _phrase_parties(token: Any, context: _Context) -> tuple[list[Participant], bool]:
+    """The actors a noun phrase names: each coordinated head's own mention ("Mali and Niger"),
+    else the mention nearest the head within its phrase ("officials of Mali"); a pronoun head
+    is resolved to the last fitting actor before it."""
+    heads = [token]
+    for item in heads:
+        heads.extend(c for c in item.children if c.dep_ in ("conj", "appos") and c not in heads)
+    parties: list[Participant] = []
+    pronoun = False
+    for item in heads:
+        mention = context.mention_at.get(item.i)
+        if mention is None and item.pos_ == "PRON":
+            mention = _antecedent(item, context)
+            pronoun = mention is not None
+        if mention is None:
+            mention = _nearest_in_phrase(item, context)
+        if mention is not None:
+            parties.append(_participant(mention, context))
+        elif _group_of_people(item):
+            # "gunmen", "protesters", "police": a party the actor stage could not name is kept
+            # with its words and no actor id, so the event is still counted and shown
+            phrase = _phrase_text(item, context)
+            parties.append(Participant(None, None, None, None, phrase))
+    # "Russia's Foreign Minister Sergey Lavrov": the state only qualifies the person who acts
+    people = {p.country for p in parties if p.actor_id and not p.actor_id.startswith("state:")}
+    parties = [
+        p for p in parties if not (p.actor_id and p.actor_id.startswith("state:") and p.code in people)
+    ]
+    return _unique(parties), pronoun
+
+
+GROUP_NOUNS = frozenset(
+    [
+        "gunman",
+        "gunmen",
+        "militant",
+        "rebel",
+        "jihadist",
+        "insurgent",
+        "fighter",
+        "attacker",
+        "assailant",
+        "terrorist",
+        "bandit",
+        "militia",
+        "soldier",
+        "troop",
+        "force",
+        "army",
+        "police",
+        "policeman",
+        "officer",
+        "guard",
+        "protester",
+        "demonstrator",
+        "activist",
+        "student",
+        "worker",
+        "farmer",
+        "civilian",
+        "villager",
+        "resident",
+        "youth",
+        "crowd",
+        "mob",
+        "supporter",
+        "opponent",
+        "official",
+        "authority",
+        "government",
+        "leader",
+        "minister",
+        "diplomat",
+        "envoy",
+        "lawmaker",
+        "deputy",
+        "junta",
+        "regime",
+        "mercenary",
+        "contractor",
+        "prisoner",
+        "hostage",
+        "detainee",
+        "refugee",
+        "migrant",
+        "journalist",
+        "man",
+        "woman",
+        "people",
+        "group",
+        "party",
+        "union",
+        "homme",
+        "femme",
+        "jeune",
+        "manifestant",
+        "soldat",
+        "militaire",
+        "policier",
+        "gendarme",
+        "rebelle",
+        "djihadiste",
+        "jihadiste",
+        "terroriste",
+        "assaillant",
+        "combattant",
+        "milice",
+        "civil",
+        "habitant",
+        "villageois",
+        "étudiant",
+        "ouvrier",
+        "agriculteur",
+        "autorité",
+        "gouvernement",
+        "dirigeant",
+        "ministre",
+        "diplomate",
+        "député",
+        "junte",
+        "régime",
+        "mercenaire",
+        "otage",
+        "détenu",
+        "prisonnier",
+        "réfugié",
+        "migrant",
+        "journaliste",
+        "groupe",
+        "parti",
+        "syndicat",
+        "foule",
+        "elder",
+        "chief",
+        "cleric",
+        "commander",
+        "general",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "agency",
+        "committee",
+        "court",
+        "parliament",
+        "council",
+        "organization",
+        "organisation",
+        "movement",
+        "coalition",
+        "alliance",
+        "administration",
+        "ministry",
+        "hacker",
+        "rioter",
+        "looter",
+        "chef",
+        "commandant",
+        "porte-parole",
+        "agence",
+        "comité",
+        "tribunal",
+        "parlement",
+        "conseil",
+        "mouvement",
+        "ministère",
+    ]
+)
+"""Heads of phrases that name people acting together ("gunmen", "des manifestants"): such a
+party is kept with its words even when no actor could be resolved. Other unresolved phrases
+("the decision", "measures") are objects, not parties."""
+
+
+def _group_of_people(token: Any) -> bool:
+    if token.pos_ not in ("NOUN", "PROPN") or token.dep_ == "appos":
+        return False
+    return _noun_lemma(token) in GROUP_NOUNS or token.ent_type_ in ("PERSON", "PER", "NORP")
+
+
+def _phrase_text(head: Any, context: _Context) -> str:
+    tokens = [t for t in head.subtree if t.i <= head.i and t.dep_ not in CLAUSE_DEPS and t.dep_ != "punct"]
+    tokens = tokens or [head]
+    return context.text[tokens[0].idx : head.idx + len(head.text)]
+
+
+def _nearest_in_phrase(head: Any, context: _Context) -> Mention | None:
+    best: tuple[int, Mention] | None = None
+    stack = [c for c in head.children if c.dep_ not in CLAUSE_DEPS]
+    while stack:
+        token = stack.pop()
+        if (
+            token.dep_ in ("prep", "nmod", "obl")
+            and _preposition(token) not in OWNER_PREPS
+            and token.dep_ == "prep"
+        ):
+            continue
+        mention = context.mention_at.get(token.i)
+        if mention is not None and (best is None or abs(token.i - head.i) < best[0]):
+            best = (abs(token.i - head.i), mention)
+        stack.extend(c for c in token.children if c.dep_ not in CLAUSE_DEPS)
+    return best[1] if best else None
+
+
+def _antecedent(pronoun: Any, context: _Context) -> Mention | None:
+    """A pronoun stands for the speaker of the clause it is reported under ("Mali said it
+    would..."), else for the last actor before it of a fitting kind."""
+    word = pronoun.text.lower()
+    if word not in PRONOUNS_PERSON | PRONOUNS_ANY:
+        return None
+    token = pronoun.head
+    for _ in range(4):
+        if token.dep_ in ("ccomp", "parataxis") and token.head is not token:
+            subject = _subject(token.head)
+            if subject is not None and subject.i != pronoun.i:
+                mention = context.mention_at.get(subject.i) or _nearest_in_phrase(subject, context)
+                if mention is not None:
+                    return mention
+        if token.head is token:
+            break
+        token = token.head
+    start = pronoun.idx
+    for mention in reversed(context.mentions):
+        if mention.end > start:
+            continue
+        kind = context.actors[mention.actor_id].kind if mention.actor_id in context.actors else None
+        if word in PRONOUNS_PERSON and kind != "person":
+            continue
+        if word not in PRONOUNS_PERSON and kind == "person":
+            continue
+        return mention
+    return None
+
+
+def _participant(mention: Mention, context: _Context) -> Participant:
+    actor = context.actors.get(mention.actor_id)
+    code = actor.code if actor is not None and actor.code else mention.country
+    return Participant(mention.actor_id, code, mention.country, mention.sector, mention.text)
+
+
+def _unique(parties: list[Participant]) -> list[Participant]:
+    seen: set[str] = set()
+    out = []
+    for party in parties:
+        key = party.actor_id or f"text:{party.text.lower()}"
+        if key not in seen:
+            seen.add(key)
+            out.append(party)
+    return out
+
+
+# --- modality, attribution, context -----------------------------------------------------------------
+
+
+def _modality(head: Any, noun: Any | None, context: _Context) -> tuple[str, bool]:
+    """(modality, whether a commitment verb made it intended)."""
+    lexicon = context.lexicon
+    if _negated(head) or (noun is not None and _negated(noun)):
+        return "negated", False
+    token = head
+    reported = _reported(head, lexicon)
+    for _ in range(5):
+        aux = {_lemma(c) for c in token.children if c.dep_ in ("aux", "aux:tense", "aux:pass")}
+        aux |= {c.text.lower() for c in token.children if c.dep_ == "aux"}
+        if token.dep_ in ("advcl",) and any(
+            _lemma(c) in CONDITIONAL_MARKS for c in token.children if c.dep_ == "mark"
+        ):
+            return "hypothetical", False
+        if aux & FUTURE_AUX or "Tense=Fut" in str(token.morph):
+            return "intended", False
+        if aux & lexicon.hypothetical:
+            return ("intended" if reported and aux & {"would", "could"} else "hypothetical"), False
+        if token is not head and _lemma(token) in lexicon.intent:
+            return "intended", True
+        if token is not head and _lemma(token) in lexicon.negators:
+            return "negated", False
+        if token is not head and _negated(token) and token.dep_ != "ROOT":
+            return "negated", False
+        if (
+            token.dep_ not in ("xcomp", "ccomp", "conj", "advcl", "pcomp", "pobj", "prep", "obl", "obl:arg")
+            or token.head is token
+        ):
+            break
+        token = token.head
+    if "Mood=Cnd" in str(head.morph) and not reported and context.language != "fr":
+        return "hypothetical", False
+    return "asserted", False
+
+
+def _main_clause(head: Any, lexicon: Lexicon) -> bool:
+    """Whether ``head`` states the sentence's main news: its root, a verb coordinated with the
+    root, or the clause a speech verb reports. Purpose and participle clauses ("to demand",
+    "killing") say less."""
+    token = head
+    for _ in range(4):
+        if token.dep_ == "ROOT" or token.head is token:
+            return True
+        if token.dep_ in ("ccomp", "parataxis") and _lemma(token.head) in lexicon.speech:
+            return True
+        if token.dep_ not in ("conj", "xcomp"):
+            return False
+        token = token.head
+    return False
+
+
+def _reported(head: Any, lexicon: Lexicon) -> bool:
+    """Whether ``head`` sits in a clause reported under a speech verb ("said it would...")."""
+    token = head
+    for _ in range(5):
+        if token.head is token:
+            return False
+        if token.dep_ in ("ccomp", "parataxis") and _lemma(token.head) in lexicon.speech:
+            return True
+        token = token.head
+    return False
+
+
+def _negated(token: Any) -> bool:
+    for child in token.children:
+        if child.dep_ == "neg" or (child.dep_ in ("advmod", "det") and child.text.lower() in NEGATION_WORDS):
+            return True
+        if child.dep_ == "advmod" and "Polarity=Neg" in str(child.morph):
+            return True
+    return False
+
+
+def _speaker(head: Any, sentence: Any, context: _Context) -> str | None:
+    """Who the sentence says claims the event: the subject of the speech verb governing it, of a
+    speech verb in parenthesis ("..., Diop said"), or the "according to" source."""
+    lexicon = context.lexicon
+    token = head
+    for _ in range(6):
+        if token.head is token:
+            break
+        if token.dep_ in ("ccomp", "parataxis", "xcomp", "conj") and _lemma(token.head) in lexicon.speech:
+            return _subject_actor(token.head, context)
+        token = token.head
+    for child in [*head.children, *token.children]:
+        if (
+            child.dep_ in ("parataxis", "ccomp", "advcl")
+            and _lemma(child) in lexicon.speech
+            and child.i > head.i
+        ):
+            return _subject_actor(child, context)
+    first, second = ACCORDING.get(context.language, ("", ""))
+    for word in sentence:
+        if word.text.lower() == first:
+            after = word.doc[word.i + 1] if word.i + 1 < len(word.doc) else None
+            if second and (after is None or after.text.lower() != second):
+                continue
+            for item in word.doc[word.i + 1 : min(word.i + 8, sentence.end)]:
+                mention = context.mention_at.get(item.i)
+                if mention is not None:
+                    return mention.actor_id
+    return None
+
+
+def _same_side(speaker: str, actors: list[Participant], context: _Context) -> bool:
+    """Whether the speaker is one of the actors, or speaks for one ("Lavrov said Russia would")."""
+    countries = {m.country for m in context.mentions if m.actor_id == speaker and m.country}
+    return any(p.actor_id == speaker or (p.code and p.code in countries) for p in actors)
+
+
+def _subject_actor(verb: Any, context: _Context) -> str | None:
+    subject = _subject(verb)
+    if subject is None:
+        return None
+    parties, _ = _phrase_parties(subject, context)
+    return parties[0].actor_id if parties else None
+
+
+def _contexts(sense: Sense, sentence_text: str) -> list[str]:
+    found = []
+    if sense.mode in ("military", "economic", "humanitarian"):
+        found.append(sense.mode)
+    if sense.cameo.startswith(("062", "072", "0312", "154", "152")):
+        found.append("military")
+    for name, pattern in CONTEXT_PATTERNS.items():
+        if name not in found and pattern.search(sentence_text):
+            found.append(name)
+    return found
+
+
+# --- date and place ----------------------------------------------------------------------------------
+
+
+def _date(
+    trigger: _Trigger, sentence: Any, dates: Sequence[DateSpan], published: str | None
+) -> tuple[str | None, str | None]:
+    """The date the sentence gives, nearest the trigger; else the publication date (no date_text)."""
+    inside = [d for d in dates if sentence.start_char <= d.start and d.end <= sentence.end_char]
+    if inside:
+        anchor = trigger.head.idx
+        best = min(inside, key=lambda d: abs(d.start - anchor))
+        return best.value, best.text
+    return (published[:10] if published else None), None
+
+
+def _location(
+    trigger: _Trigger, sentence: Any, places: Sequence[PlaceSpan], parties: list[Participant]
+) -> dict[str, Any] | None:
+    inside = [p for p in places if sentence.start_char <= p.start and p.end <= sentence.end_char]
+    if not inside:
+        return None
+    doc = sentence.doc
+    scored: list[tuple[int, PlaceSpan]] = []
+    party_texts = {p.text for p in parties}
+    for place in inside:
+        span = doc.char_span(place.start, place.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        locative = root.head is not root and (
+            root.head.text.lower() in LOCATIVE_PREPS
+            or any(c.dep_ == "case" and c.text.lower() in LOCATIVE_PREPS for c in root.children)
+        )
+        if not locative and (place.text in party_texts or place.kind == "country"):
+            continue  # a country named without "in"/"à" is usually a party, not the scene
+        scored.append((0 if locative else 1, place))
+    if not scored:
+        return None
+    anchor = trigger.head.idx
+    best = min(scored, key=lambda item: (item[0], abs(item[1].start - anchor)))[1]
+    return {"name": best.name, "country": best.country, "lat": best.lat, "lon": best.lon, "text": best.text}
