@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from newsgraph.cli import app
 from newsgraph.export import EVENT_FIELDS, QUOTE_EXTRA_FIELDS, QUOTE_FIELDS
 
-
 WIRE = """date 2025-03-06
 source: Sahel Wire
 

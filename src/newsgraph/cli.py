@@ -462,7 +462,7 @@ def demo_command(
         "demo-export"
     ),
 ) -> None:
-    """Run the main job on the built-in demo corpus: ingest, summary, search, actors, export."""
+    """Run the main job on the built-in demo corpus: ingest, summary, search, actors, events, export."""
     corpus = resources.files("newsgraph.demo")
     with resources.as_file(corpus) as demo_dir:
         options = IngestOptions(outlet_files=(Path(demo_dir) / "outlets.yaml",))
@@ -478,11 +478,14 @@ def demo_command(
     actors_command(None, db, limit=10)
     out.rule("actor: Sergey Lavrov (roles learned from the text, with their evidence)")
     actors_command("person:sergey-lavrov", db)
+    out.rule("events involving Russia (who did what to whom, with the sentence behind each)")
+    events_command(db, actor="RUS", event_type=None, since=None, until=None, outlet=None, modality=None,
+                   limit=8)  # fmt: skip
     out.rule("export")
     export_command(db, out_dir)
     out.print(
         f"\nNext: newsgraph search QUERY --db {db}   ·   newsgraph actors [NAME] --db {db}   ·   "
-        f"newsgraph stats --db {db}"
+        f"newsgraph events --actor RUS --type SANCTION --db {db}   ·   newsgraph stats --db {db}"
     )
     if not summary.ok:
         raise typer.Exit(1)
@@ -655,6 +658,47 @@ def evaluate_places_command(
 
 bench_app = typer.Typer(help="Speed and memory figures (printed, never asserted).", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("events")
+def bench_events_command(
+    benchmarks: Annotated[
+        Path,
+        typer.Option(
+            help="Folder holding the public benchmarks (MasakhaNEWS texts are used).", file_okay=False
+        ),
+    ] = Path("../shared/benchmarks"),
+    docs: Annotated[int, typer.Option(help="Articles per language.", min=1)] = 100,
+    repeat: Annotated[int, typer.Option(help="Runs of each measurement; the fastest is kept.", min=1)] = 2,
+    as_json: JsonOption = False,
+) -> None:
+    """Words/s of the whole pipeline (ingest → events) beside a bare nlp.pipe of the same texts."""
+    import dataclasses
+
+    from .bench_events import bench_events
+
+    try:
+        load_seconds, rows = bench_events(benchmarks, docs=docs, repeat=repeat)
+    except NewsgraphError as exc:
+        raise _fail(exc.reason) from exc
+    if as_json:
+        out.print_json(data={"load_seconds": load_seconds, "rows": [
+            {**dataclasses.asdict(r), "pipeline_words_per_second": r.pipeline_words_per_second,
+             "annotate_words_per_second": r.annotate_words_per_second,
+             "parse_words_per_second": r.parse_words_per_second, "ratio": r.ratio,
+             "annotate_ratio": r.annotate_ratio} for r in rows]})  # fmt: skip
+        return
+    out.print(f"knowledge base and models loaded in {load_seconds:.1f} s (once per process)")
+    table = Table(box=None, pad_edge=False)
+    columns = ("language", "docs", "words", "events", "bare parse words/s", "annotate words/s",
+               "pipeline words/s", "pipeline / bare", "peak MB (traced)", "process peak MB")  # fmt: skip
+    for column in columns:
+        table.add_column(column, justify="left" if column == "language" else "right")
+    for r in rows:
+        table.add_row(r.language, str(r.docs), f"{r.words:,}", str(r.events), f"{r.parse_words_per_second:,.0f}",
+                      f"{r.annotate_words_per_second:,.0f}", f"{r.pipeline_words_per_second:,.0f}",
+                      f"{r.ratio:.2f}×", f"{r.pipeline_traced_mb:,.0f}", f"{r.peak_rss_mb:,.0f}")  # fmt: skip
+    out.print(table)
 
 
 @bench_app.command("actors")

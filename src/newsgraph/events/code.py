@@ -181,10 +181,34 @@ def _triggers(sentence: Any, lexicon: Lexicon) -> list[_Trigger]:
         lemma = _lemma(token)
         trigger = _phrasal(token, lemma, lexicon) or _light(token, lemma, lexicon)
         if trigger is None and lemma in lexicon.verbs and token.pos_ == "VERB":
-            trigger = _Trigger(token, lexicon.verbs[lemma], [token])
+            sense = lexicon.verbs[lemma]
+            if lemma in lexicon.abstract_object and any(
+                c.dep_ in ("dobj", "obj") and c.ent_type_ == "" and c.pos_ == "NOUN" for c in token.children
+            ):  # "welcomed the statement" praises; "welcomed the minister" hosts
+                sense = lexicon.abstract_object[lemma]
+            trigger = _Trigger(token, sense, [token])
+        if trigger is None and lemma in lexicon.speech:
+            trigger = _demand(token, lexicon)
         if trigger is not None:
             found.append(trigger)
     return found
+
+
+def _demand(verb: Any, lexicon: Lexicon) -> _Trigger | None:
+    """ "X said Y must/should Z" is X demanding Z of Y (CAMEO 10): a speech verb whose reported
+    clause carries an obligation modal."""
+    for clause in verb.children:
+        if clause.dep_ != "ccomp":
+            continue
+        modals = [
+            c
+            for c in clause.children
+            if c.dep_ in ("aux", "aux:tense") and c.text.lower() in lexicon.obligation
+        ]
+        modals += [c for c in clause.children if _lemma(c) in lexicon.obligation and c.dep_ == "xcomp"]
+        if modals or (_lemma(clause) in lexicon.obligation and clause.pos_ in ("VERB", "AUX")):
+            return _Trigger(verb, Sense("REQUEST", None, "100"), [verb, *modals[:1]])
+    return None
 
 
 def _phrasal(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
@@ -272,7 +296,8 @@ def _light(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
             if nouns and word_lemma in nouns:  # "held talks", "cut ties", "mediation efforts"
                 sense = nouns[word_lemma] or lexicon.objects[word_lemma]
                 return _Trigger(token, sense, [token, noun], noun)
-            if stops and word_lemma in lexicon.objects:  # "halted aid", "lifted the curfew"
+            if stops and noun.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS and word_lemma in lexicon.objects:
+                # "halted aid", "lifted the curfew" (the thing ended is the object, not a "with")
                 stopped_sense = lexicon.objects[word_lemma]
                 stopped = STOPPED_BY_MODE.get(stopped_sense.mode or "") or STOPPED.get(stopped_sense.event)
                 if stopped is not None:
@@ -355,7 +380,9 @@ def _code_trigger(
     sentence_text = context.text[sentence.start_char : sentence.end_char]
     hedges = sorted({m.group(0).lower() for m in context.lexicon.hedges.finditer(sentence_text)})
     conditional = any(
-        "Mood=Cnd" in str(t.morph) for t in [head, *head.children] if t is head or t.dep_.startswith("aux")
+        "Mood=Cnd" in str(t.morph)
+        for t in [head, *head.children]
+        if t.i == head.i or t.dep_.startswith("aux")
     )
     if context.language == "fr" and conditional and modality == "asserted" and speaker is None:
         hedges.append("conditionnel")  # French news writes unconfirmed reports in the conditional
@@ -406,7 +433,8 @@ def _parties(trigger: _Trigger, context: _Context) -> tuple[list[Participant], l
     if subject is not None:
         found, pronoun = _phrase_parties(subject, context)
         used_pronoun |= pronoun
-        if subject.dep_ in PASSIVE_SUBJECT_DEPS and trigger.noun is None:
+        passive = subject.dep_ in PASSIVE_SUBJECT_DEPS or (head.dep_ == "acl" and head.tag_ == "VBN")
+        if passive and trigger.noun is None:  # "Mali was attacked", "a company accused of..."
             recipients += found
         else:
             actors += found
@@ -414,10 +442,10 @@ def _parties(trigger: _Trigger, context: _Context) -> tuple[list[Participant], l
         if child.dep_ in ("agent", "obl:agent"):
             for grandchild in [child, *child.children]:
                 if grandchild.dep_ in ("pobj", "obl:agent") or (
-                    grandchild is child and child.dep_ == "obl:agent"
+                    grandchild.i == child.i and child.dep_ == "obl:agent"
                 ):
                     actors += _phrase_parties(grandchild, context)[0]
-        elif child.dep_ in OBJECT_DEPS and child is not trigger.noun:
+        elif child.dep_ in OBJECT_DEPS and (trigger.noun is None or child.i != trigger.noun.i):
             recipients += _phrase_parties(child, context)[0]
         elif child.dep_ in ("prep", "obl", "obl:arg", "obl:mod"):
             recipients += _prep_parties(child, context, trigger.sense.reciprocal, for_recipient=True)
@@ -440,9 +468,9 @@ def _subject(head: Any) -> Any | None:
         for child in token.children:
             if child.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
                 return child
-        if token.dep_ in ("xcomp", "conj", "advcl") and token.head is not token:
+        if token.dep_ in ("xcomp", "conj", "advcl") and token.head.i != token.i:
             token = token.head
-        elif token.dep_ in ("relcl", "acl", "acl:relcl") and token.head is not token:
+        elif token.dep_ in ("relcl", "acl", "acl:relcl") and token.head.i != token.i:
             return token.head
         else:
             return None
@@ -513,6 +541,8 @@ def _phrase_parties(token: Any, context: _Context) -> tuple[list[Participant], b
             # with its words and no actor id, so the event is still counted and shown
             phrase = _phrase_text(item, context)
             parties.append(Participant(None, None, None, None, phrase))
+    if any(p.actor_id for p in parties):  # "the minister, Karamoko Traoré": the name wins
+        parties = [p for p in parties if p.actor_id]
     # "Russia's Foreign Minister Sergey Lavrov": the state only qualifies the person who acts
     people = {p.country for p in parties if p.actor_id and not p.actor_id.startswith("state:")}
     parties = [
@@ -665,7 +695,7 @@ party is kept with its words even when no actor could be resolved. Other unresol
 def _group_of_people(token: Any) -> bool:
     if token.pos_ not in ("NOUN", "PROPN") or token.dep_ == "appos":
         return False
-    return _noun_lemma(token) in GROUP_NOUNS or token.ent_type_ in ("PERSON", "PER", "NORP")
+    return _noun_lemma(token) in GROUP_NOUNS or token.ent_type_ in ("PERSON", "PER", "NORP", "ORG")
 
 
 def _phrase_text(head: Any, context: _Context) -> str:
@@ -700,13 +730,13 @@ def _antecedent(pronoun: Any, context: _Context) -> Mention | None:
         return None
     token = pronoun.head
     for _ in range(4):
-        if token.dep_ in ("ccomp", "parataxis") and token.head is not token:
+        if token.dep_ in ("ccomp", "parataxis") and token.head.i != token.i:
             subject = _subject(token.head)
             if subject is not None and subject.i != pronoun.i:
                 mention = context.mention_at.get(subject.i) or _nearest_in_phrase(subject, context)
                 if mention is not None:
                     return mention
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token = token.head
     start = pronoun.idx
@@ -760,15 +790,15 @@ def _modality(head: Any, noun: Any | None, context: _Context) -> tuple[str, bool
             return "intended", False
         if aux & lexicon.hypothetical:
             return ("intended" if reported and aux & {"would", "could"} else "hypothetical"), False
-        if token is not head and _lemma(token) in lexicon.intent:
+        if token.i != head.i and _lemma(token) in lexicon.intent:
             return "intended", True
-        if token is not head and _lemma(token) in lexicon.negators:
+        if token.i != head.i and _lemma(token) in lexicon.negators:
             return "negated", False
-        if token is not head and _negated(token) and token.dep_ != "ROOT":
+        if token.i != head.i and _negated(token) and token.dep_ != "ROOT":
             return "negated", False
         if (
             token.dep_ not in ("xcomp", "ccomp", "conj", "advcl", "pcomp", "pobj", "prep", "obl", "obl:arg")
-            or token.head is token
+            or token.head.i == token.i
         ):
             break
         token = token.head
@@ -783,7 +813,7 @@ def _main_clause(head: Any, lexicon: Lexicon) -> bool:
     "killing") say less."""
     token = head
     for _ in range(4):
-        if token.dep_ == "ROOT" or token.head is token:
+        if token.dep_ == "ROOT" or token.head.i == token.i:
             return True
         if token.dep_ in ("ccomp", "parataxis") and _lemma(token.head) in lexicon.speech:
             return True
@@ -797,7 +827,7 @@ def _reported(head: Any, lexicon: Lexicon) -> bool:
     """Whether ``head`` sits in a clause reported under a speech verb ("said it would...")."""
     token = head
     for _ in range(5):
-        if token.head is token:
+        if token.head.i == token.i:
             return False
         if token.dep_ in ("ccomp", "parataxis") and _lemma(token.head) in lexicon.speech:
             return True
@@ -820,7 +850,7 @@ def _speaker(head: Any, sentence: Any, context: _Context) -> str | None:
     lexicon = context.lexicon
     token = head
     for _ in range(6):
-        if token.head is token:
+        if token.head.i == token.i:
             break
         if token.dep_ in ("ccomp", "parataxis", "xcomp", "conj") and _lemma(token.head) in lexicon.speech:
             return _subject_actor(token.head, context)
@@ -900,7 +930,7 @@ def _location(
         if span is None:
             continue
         root = span.root
-        locative = root.head is not root and (
+        locative = root.head.i != root.i and (
             root.head.text.lower() in LOCATIVE_PREPS
             or any(c.dep_ == "case" and c.text.lower() in LOCATIVE_PREPS for c in root.children)
         )

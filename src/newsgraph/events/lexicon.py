@@ -49,6 +49,10 @@ class Lexicon:
     """Light verb → the event nouns it carries, each with its own sense when the verb gives the
     noun another meaning ("stage a strike" is a protest, "launch a strike" an attack), else None."""
     stop_verbs: frozenset[str]
+    abstract_object: dict[str, Sense]
+    """Verbs that mean something else with a thing as object ("welcomed the decision")."""
+    obligation: frozenset[str]
+    """Modals of obligation: a reported "must" is a demand."""
     intent: frozenset[str]
     hypothetical: frozenset[str]
     negators: frozenset[str]
@@ -107,6 +111,11 @@ def build_lexicon(language: str, data: dict[str, Any]) -> Lexicon:
         objects=objects,
         light_verbs=light,
         stop_verbs=frozenset(data.get("stop_verbs") or ()),
+        abstract_object={
+            str(k): parse_sense(v, f"{where} abstract_object {k}")
+            for k, v in (data.get("abstract_object") or {}).items()
+        },
+        obligation=frozenset(data.get("obligation") or ()),
         intent=frozenset(data.get("intent") or ()),
         hypothetical=frozenset(data.get("hypothetical") or ()),
         negators=frozenset(data.get("negators") or ()),

@@ -504,7 +504,7 @@ def _subject(verb: Any, quote_before: bool, within: tuple[int, int] = (0, 0)) ->
                 return child
     head = verb
     for _ in range(4):
-        if head.dep_ not in _INHERIT_SUBJECT_DEPS or head.head is head:
+        if head.dep_ not in _INHERIT_SUBJECT_DEPS or head.head.i == head.i:
             break
         head = head.head
         for child in head.children:
@@ -615,14 +615,14 @@ def _cue_of_direct(article: _Article, quote: _Direct, directs: list[_Direct], st
     best: Any | None = None
     for token in inside[:200]:
         head, steps = token.head, 0
-        while steps < 6 and head is not token and not (quote.start <= head.idx < quote.end):
+        while steps < 6 and head.i != token.i and not (quote.start <= head.idx < quote.end):
             if head.dep_ in _CLAUSE_BOUNDARY_DEPS:
                 break
             if _lemma(head, language) and not _inside(directs, starts, head.idx):
                 if best is None or abs(head.idx - quote.start) < abs(best.idx - quote.start):
                     best = head
                 break
-            if head.head is head:
+            if head.head.i == head.i:
                 break
             head, steps = head.head, steps + 1
     if best is not None:
@@ -678,7 +678,7 @@ def _according_sources(article: _Article) -> list[_Found]:
             source.start = _trimmed(article.text, source.start, source.end)[0]
         phrase_end = source.end
         clause_head = token.head if cue == "according to" else source_token.head
-        if clause_head is token or clause_head is source_token:
+        if clause_head.i in (token.i, source_token.i):
             c_start, c_end = article.sentence_span(token.idx)
         else:
             c_start = min(clause_head.left_edge.idx, phrase_start)
