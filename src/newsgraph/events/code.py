@@ -65,6 +65,7 @@ INTENT_CAMEO = {"AID": "033", "COOPERATE": "031", "CONSULT": "036", "CONCEDE": "
                 "MOBILIZE": "138", "REJECT": "130", "RETREAT": "130", "REQUEST": "030", "ACCUSE": "130"}  # fmt: skip
 """CAMEO codes a stated intention to cooperate (03x) or to act against someone (13x): CAMEO, like
 PLOVER, files "will impose sanctions" as a threat and "pledged aid" as an intent to cooperate."""
+VIOLENT_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST"})
 CONFLICT_TYPES = frozenset(
     {"PROTEST", "SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "REJECT", "RETREAT", "ACCUSE", "THREATEN"}
 )
@@ -112,6 +113,9 @@ class _Trigger:
     tokens: list[Any]
     noun: Any | None = None
     """The event noun when a light verb carries the event ("sanctions" in "imposed sanctions")."""
+    inner: _Trigger | None = None
+    """The complement's trigger this one absorbed ("threatened to *suspend aid* to Niger"): its
+    recipients are this event's when it names none of its own."""
     clause: Any | None = None
     """For a demand read from a reported obligation ("said Mali must..."), the reported clause:
     its subject is the recipient."""
@@ -358,6 +362,7 @@ def _absorb(triggers: list[_Trigger], lexicon: Lexicon) -> list[_Trigger]:
         for inner in _complements(trigger.head):
             if inner.i in heads and inner.i != trigger.head.i:
                 absorbed.add(inner.i)
+                trigger.inner = heads[inner.i]
                 inner_sense = heads[inner.i].sense
                 if trigger.sense.event == "THREATEN" and inner_sense.event in THREAT_MODES:
                     trigger.sense = Sense("THREATEN", THREAT_MODES[inner_sense.event], trigger.sense.cameo,
@@ -419,7 +424,10 @@ def _code_trigger(
     recipients = [
         p for p in recipients if p.actor_id is None or p.actor_id not in {a.actor_id for a in actors}
     ]
-    if not any(p.actor_id for p in actors + recipients) and not (actors and trigger.noun is None):
+    resolved_any = any(p.actor_id for p in actors + recipients)
+    doer_named = bool(actors) and trigger.noun is None
+    victims_named = sense.event in VIOLENT_TYPES and bool(actors or recipients)
+    if not (resolved_any or doer_named or victims_named):
         return None  # nobody resolved, and no subject doing the deed: too little to code
     modality, _ = _modality(head, trigger.noun, context)
     speaker = _speaker(head, sentence, context)
@@ -517,6 +525,17 @@ def _parties(trigger: _Trigger, context: _Context) -> tuple[list[Participant], l
                         )
         elif child.dep_ in ("prep", "obl", "obl:arg", "obl:mod"):
             recipients += _prep_parties(child, context, trigger.sense.reciprocal, for_recipient=True)
+    if subject is None and not trigger.sense.nosubject:
+        # a subject the parser cut off ("Washington menace de..." parsed as two roots): the
+        # actor named just before the verb, with no other verb between
+        for token in reversed(list(head.doc[max(head.sent.start, head.i - 3) : head.i])):
+            if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "aux:tense", "aux:pass"):
+                break
+            if token.i in context.mention_at and token.dep_ in ("ROOT", "nsubj", "dep", "appos", "npadvmod"):
+                actors.append(_participant(context.mention_at[token.i], context))
+                break
+    if trigger.inner is not None and not recipients:
+        recipients += _parties(trigger.inner, context)[1]
     if trigger.noun is not None:
         for child in trigger.noun.children:
             if child.dep_ in ("prep", "nmod", "obl"):
@@ -734,6 +753,41 @@ GROUP_NOUNS = frozenset(
         "parti",
         "syndicat",
         "foule",
+        "herder",
+        "bomber",
+        "sniper",
+        "kidnapper",
+        "pirate",
+        "smuggler",
+        "poacher",
+        "criminal",
+        "thug",
+        "vigilante",
+        "member",
+        "personnel",
+        "unit",
+        "battalion",
+        "brigade",
+        "squad",
+        "patrol",
+        "convoy",
+        "jet",
+        "aircraft",
+        "warplane",
+        "drone",
+        "helicopter",
+        "artillery",
+        "fighter-jet",
+        "settler",
+        "pilgrim",
+        "worshipper",
+        "protestor",
+        "teacher",
+        "doctor",
+        "nurse",
+        "trader",
+        "driver",
+        "miner",
         "elder",
         "chief",
         "cleric",
