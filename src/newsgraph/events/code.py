@@ -43,7 +43,8 @@ RECIPIENT_PREPS = {
     "fr": frozenset({"à", "contre", "sur", "envers", "vers", "au", "aux", "de", "du", "des"}),
 }
 RECIPROCAL_PREPS = {"en": frozenset({"with", "between", "among"}), "fr": frozenset({"avec", "entre"})}
-OWNER_PREPS = frozenset({"of", "from", "de", "du", "des", "d'"})
+OWNER_PREPS = frozenset({"of", "from", "by", "de", "du", "des", "d'", "par"})
+"""Prepositions that tie a phrase to whose it is: "officials of Mali", "a call by Annan"."""
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "à", "dans", "en", "près", "au", "aux"})
 """Prepositions that place an event; "to", "à", "au" also name recipients ("sent troops to Mali")."""
 PLACE_ONLY_PREPS = frozenset({"in", "near", "outside", "inside", "dans", "en", "près"})
@@ -450,6 +451,21 @@ def _code_trigger(
     if modality == "intended" and sense.event not in ("AGREE", "THREATEN"):
         cameo = INTENT_CAMEO.get(sense.event, "030")
     date, date_text = _date(trigger, sentence, dates, published)
+    location = _location(trigger, sentence, places, actors + recipients)
+    if (
+        sense.event == "CONSULT"
+        and sense.mode == "visit"
+        and not recipients
+        and location
+        and location["country"]
+    ):
+        # "arrived in Amman on a visit": the visited state hosts it (PLOVER's recipient)
+        host = f"state:{location['country']}"
+        if all(p.actor_id != host for p in actors):
+            known = host if host in context.actors else None  # only ids the actors table holds
+            recipients = [
+                Participant(known, location["country"], location["country"], None, location["text"])
+            ]
     trigger_start = min(t.idx for t in trigger.tokens)
     trigger_end = max(t.idx + len(t.text) for t in trigger.tokens)
     resolved = [p for p in actors + recipients if p.actor_id]
@@ -471,7 +487,7 @@ def _code_trigger(
         hedges=hedges,
         date=date,
         date_text=date_text,
-        location=_location(trigger, sentence, places, actors + recipients),
+        location=location,
         evidence_start=sentence.start_char,
         evidence_end=sentence.end_char,
         trigger=context.text[trigger_start:trigger_end],
@@ -536,6 +552,12 @@ def _parties(trigger: _Trigger, context: _Context) -> tuple[list[Participant], l
                 break
     if trigger.inner is not None and not recipients:
         recipients += _parties(trigger.inner, context)[1]
+    if trigger.sense.event in ("REQUEST", "THREATEN") and not recipients:
+        # "demanded that Hamas renounce...": whoever is asked to act is the recipient
+        for clause in (c for c in head.children if c.dep_ == "ccomp"):
+            asked = _subject(clause)
+            if asked is not None and asked.pos_ != "PRON":
+                recipients += [p for p in _phrase_parties(asked, context)[0] if p.actor_id]
     if trigger.noun is not None:
         for child in trigger.noun.children:
             if child.dep_ in ("prep", "nmod", "obl"):
