@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_helpers import invoke as _invoke
+from cli_helpers import read_jsonl as _read
 from newsgraph import annotate as annotate_module
-from newsgraph.cli import app
 from newsgraph.export import ACTOR_FIELDS, MENTION_EXTRA_FIELDS, MENTION_FIELDS
 
 FIRST = """date 2025-04-03
@@ -29,16 +29,6 @@ Diop back in Bamako
 Mali's Foreign Minister Abdoulaye Diop returned to Bamako on Saturday after talks with Sergei Lavrov.
 Malian troops and the junta in Niamey were also discussed.
 """
-
-
-def _read(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def _invoke(*args: str) -> str:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture(scope="module")

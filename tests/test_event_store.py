@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from cli_helpers import invoke as _invoke
+from cli_helpers import read_jsonl as _read
 from newsgraph.cli import app
 from newsgraph.export import EVENT_FIELDS, QUOTE_EXTRA_FIELDS, QUOTE_FIELDS
 
@@ -34,16 +36,6 @@ The United States imposed sanctions on Mali on Wednesday, according to the US Tr
 Russia pledged to send wheat to Mali next month.
 Niger did not sign the agreement with France.
 """
-
-
-def _read(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def _invoke(*args: str) -> str:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture(scope="module")

@@ -46,6 +46,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The newsgraph SQLite file.", dir_okay=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+NewsTextsOption = Annotated[
+    Path,
+    typer.Option(help="Folder holding the public benchmarks (MasakhaNEWS texts are used).", file_okay=False),
+]
+DocsOption = Annotated[int, typer.Option(help="Articles per language.", min=1)]
+RepeatOption = Annotated[int, typer.Option(help="Runs of each measurement; the fastest is kept.", min=1)]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -662,14 +668,9 @@ app.add_typer(bench_app, name="bench")
 
 @bench_app.command("events")
 def bench_events_command(
-    benchmarks: Annotated[
-        Path,
-        typer.Option(
-            help="Folder holding the public benchmarks (MasakhaNEWS texts are used).", file_okay=False
-        ),
-    ] = Path("../shared/benchmarks"),
-    docs: Annotated[int, typer.Option(help="Articles per language.", min=1)] = 100,
-    repeat: Annotated[int, typer.Option(help="Runs of each measurement; the fastest is kept.", min=1)] = 2,
+    benchmarks: NewsTextsOption = Path("../shared/benchmarks"),
+    docs: DocsOption = 100,
+    repeat: RepeatOption = 2,
     as_json: JsonOption = False,
 ) -> None:
     """Words/s of the whole pipeline (ingest → events) beside a bare nlp.pipe of the same texts."""
@@ -703,14 +704,9 @@ def bench_events_command(
 
 @bench_app.command("actors")
 def bench_actors_command(
-    benchmarks: Annotated[
-        Path,
-        typer.Option(
-            help="Folder holding the public benchmarks (MasakhaNEWS texts are used).", file_okay=False
-        ),
-    ] = Path("../shared/benchmarks"),
-    docs: Annotated[int, typer.Option(help="Articles per language.", min=1)] = 100,
-    repeat: Annotated[int, typer.Option(help="Runs of each measurement; the fastest is kept.", min=1)] = 2,
+    benchmarks: NewsTextsOption = Path("../shared/benchmarks"),
+    docs: DocsOption = 100,
+    repeat: RepeatOption = 2,
     as_json: JsonOption = False,
 ) -> None:
     """Words/s of the whole actor stage beside a bare nlp.pipe of the same model on the same texts."""

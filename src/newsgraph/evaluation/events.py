@@ -40,7 +40,7 @@ from ..errors import BenchmarkMissing
 from ..events.code import CONFLICT_TYPES
 from ..kb import KnowledgeBase, load_kb
 from ..records import Annotation, EventRecord, Participant
-from .actors import LEGACY_CODES
+from .actors import LEGACY_CODES, Counts
 from .extraction import BenchmarkReport, SystemScore
 from .peers import published_peers
 
@@ -73,18 +73,6 @@ class GoldSentence:
     language: str
     published: str | None
     events: list[GoldEvent]
-
-
-@dataclass(slots=True)
-class Tally:
-    gold: int = 0
-    predicted: int = 0
-    right: int = 0
-
-    def prf(self) -> dict[str, float]:
-        p = self.right / self.predicted if self.predicted else 0.0
-        r = self.right / self.gold if self.gold else 0.0
-        return {"f1": 2 * p * r / (p + r) if p + r else 0.0, "precision": p, "recall": r}
 
 
 # --- gold ------------------------------------------------------------------------------------------
@@ -210,9 +198,9 @@ def _primary(events: list[EventRecord]) -> EventRecord | None:
     return max(events, key=lambda e: e.confidence, default=None)
 
 
-def _add_codes(tally: Tally, gold: list[str], found: list[str]) -> None:
+def _add_codes(tally: Counts, gold: list[str], found: list[str]) -> None:
     gold_set, found_set = set(gold), set(found)
-    tally.gold += len(gold_set)
+    tally.slots += len(gold_set)
     tally.predicted += len(found_set)
     tally.right += len(gold_set & found_set)
 
@@ -220,7 +208,7 @@ def _add_codes(tally: Tally, gold: list[str], found: list[str]) -> None:
 def score_plover(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str, Any]:
     annotations = code_sentences(sentences, kb)
     right = any_right = coded = 0
-    actor, recipient, parties = Tally(), Tally(), Tally()
+    actor, recipient, parties = Counts(), Counts(), Counts()
     confusion: Counter[tuple[str, str]] = Counter()
     for sentence in sentences:
         gold = sentence.events[0]
@@ -251,14 +239,14 @@ def score_plover(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str, 
 
 def score_petr2(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str, Any]:
     annotations = code_sentences(sentences, kb)
-    tally = Tally()
+    tally = Counts()
     for sentence in sentences:
         gold_roots = {e.cameo[:2] for e in sentence.events if e.cameo}
         found_roots = {e.cameo[:2] for e in annotations[sentence.id].events if e.cameo}
-        tally.gold += len(gold_roots)
+        tally.slots += len(gold_roots)
         tally.predicted += len(found_roots)
         tally.right += len(gold_roots & found_roots)
-    return {"roots": tally.prf(), "n": len(sentences), "codings": tally.gold}
+    return {"roots": tally.prf(), "n": len(sentences), "codings": tally.slots}
 
 
 def score_types(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str, Any]:
@@ -276,11 +264,11 @@ def score_types(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str, A
 def score_own(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str, Any]:
     """Type P/R/F1 over all gold events; modality and attribution accuracy over matched ones."""
     annotations = code_sentences(sentences, kb)
-    types, actor = Tally(), Tally()
+    types, actor = Counts(), Counts()
     matched = modality_right = attribution_right = 0
     for sentence in sentences:
         events = list(annotations[sentence.id].events)
-        types.gold += len(sentence.events)
+        types.slots += len(sentence.events)
         types.predicted += len(events)
         for gold in sentence.events:
             match = next((e for e in events if e.event == gold.event), None)
