@@ -21,6 +21,7 @@ coded. Everything crosses out as plain ``EventRecord``s.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
@@ -55,6 +56,7 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "aller"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "si"})
 ACCORDING = {"en": ("according", "to"), "fr": ("selon", "")}
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "il", "elle", "lui"})
+POSSESSIVES = frozenset({"its", "their", "his", "her", "son", "sa", "ses", "leur", "leurs"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "ils", "elles", "eux", "leur", "leurs"})
 PRONOUNS_ANY = frozenset({"it", "they", "them", "ils", "elles", "its", "their"})
 """Third-person pronouns only: "we" and "I" speak for a speaker the quote stage resolves."""
@@ -366,8 +368,7 @@ def _absorb(triggers: list[_Trigger], lexicon: Lexicon) -> list[_Trigger]:
                 trigger.inner = heads[inner.i]
                 inner_sense = heads[inner.i].sense
                 if trigger.sense.event == "THREATEN" and inner_sense.event in THREAT_MODES:
-                    trigger.sense = Sense("THREATEN", THREAT_MODES[inner_sense.event], trigger.sense.cameo,
-                                          trigger.sense.reciprocal, True)  # fmt: skip
+                    trigger.sense = dataclasses.replace(trigger.sense, mode=THREAT_MODES[inner_sense.event])
     return [t for t in triggers if t.head.i not in absorbed]
 
 
@@ -415,9 +416,7 @@ def _code_trigger(
         and not any(c.i in context.mention_at for c in objects + owners)
     ):
         return None  # "released the hostages" codes through its noun; "received information" is no event
-    if sense.objactor and any(
-        c.dep_ in ("dobj", "obj") and c.i not in context.mention_at for c in head.children
-    ):
+    if sense.objactor and any(not _names_someone(c, context) for c in objects if c.dep_ in ("dobj", "obj")):
         return None  # "met the demands", "a rencontré des difficultés": not a meeting
     if sense.reciprocal:  # PLOVER codes every party to a meeting or an agreement as an actor
         actors = _unique(actors + _reciprocal_parties(trigger, context) + recipients)
@@ -509,8 +508,11 @@ def _parties(trigger: _Trigger, context: _Context) -> tuple[list[Participant], l
     if subject is not None:
         found, pronoun = _phrase_parties(subject, context)
         used_pronoun |= pronoun
+        participle = head.tag_ == "VBN" or (
+            "VerbForm=Part" in str(head.morph) and "Tense=Past" in str(head.morph)
+        )
         bare_participle = (
-            head.tag_ == "VBN"
+            participle
             and head.dep_ in ("acl", "advcl")
             and not any(c.dep_.startswith("aux") for c in head.children)
         )  # "a company accused of...", "Asked if he would resign, he said..."
@@ -659,6 +661,8 @@ def _phrase_parties(token: Any, context: _Context) -> tuple[list[Participant], b
                     parties.append(_participant(other, context))
         if mention is not None:
             parties.append(_participant(mention, context))
+        elif _group_of_people(item) and (owner := _possessor(item, context)) is not None:
+            parties.append(_participant(owner, context))  # "its fighters": the group the pronoun stands for
         elif _group_of_people(item):
             # "gunmen", "protesters", "police": a party the actor stage could not name is kept
             # with its words and no actor id, so the event is still counted and shown
@@ -850,6 +854,19 @@ party is kept with its words even when no actor could be resolved. Other unresol
 ("the decision", "measures") are objects, not parties."""
 
 
+def _names_someone(token: Any, context: _Context) -> bool:
+    """Whether a noun phrase names an actor or a group of people ("his counterpart, Diop")."""
+    return _group_of_people(token) or any(p.actor_id for p in _phrase_parties(token, context)[0])
+
+
+def _possessor(token: Any, context: _Context) -> Mention | None:
+    """The actor a possessive pronoun on ``token`` stands for ("its fighters", "ses soldats")."""
+    for child in token.children:
+        if child.dep_ in ("poss", "nmod:poss", "det") and child.text.lower() in POSSESSIVES:
+            return _antecedent(child, context)
+    return None
+
+
 def _group_of_people(token: Any) -> bool:
     if token.pos_ not in ("NOUN", "PROPN") or token.dep_ == "appos":
         return False
@@ -858,6 +875,8 @@ def _group_of_people(token: Any) -> bool:
 
 def _phrase_text(head: Any, context: _Context) -> str:
     tokens = [t for t in head.subtree if t.i <= head.i and t.dep_ not in CLAUSE_DEPS and t.dep_ != "punct"]
+    while len(tokens) > 1 and tokens[0].dep_ in ("cc", "case", "punct", "mark"):
+        tokens = tokens[1:]  # "et des journalistes", "aux soldats": the words of the party only
     tokens = tokens or [head]
     return context.text[tokens[0].idx : head.idx + len(head.text)]
 

@@ -79,17 +79,7 @@ def parse_sense(entry: str, where: str) -> Sense:
     flags = set(parts[2:])
     if flags - FLAGS:
         raise ConfigError(f"event lexicon {where}: unknown flags {sorted(flags - FLAGS)}")
-    return Sense(
-        event,
-        mode or None,
-        parts[1],
-        "reciprocal" in flags,
-        "absorb" in flags,
-        "nosubject" in flags,
-        "needsobject" in flags,
-        "objactor" in flags,
-        "needscomplement" in flags,
-    )
+    return Sense(event, mode or None, parts[1], **dict.fromkeys(flags, True))
 
 
 def build_lexicon(language: str, data: dict[str, Any]) -> Lexicon:
