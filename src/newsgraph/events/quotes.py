@@ -418,7 +418,11 @@ class _Article:
         return [self.doc[i] for i in range(low, high)] if self.doc is not None else []
 
     def parsed_up_to(self, offset: int) -> bool:
-        return bool(self.token_starts) and offset <= len(self.doc.text if self.doc is not None else "")
+        """Whether the parse reaches ``offset`` (long texts are parsed only up to a limit)."""
+        if not self.token_starts or self.doc is None:
+            return False
+        last = self.doc[len(self.token_starts) - 1]
+        return offset <= last.idx + len(last.text) + len(last.whitespace_)
 
 
 def _has_parse(doc: Any) -> bool:
