@@ -181,6 +181,29 @@ def _lemma(token: Any) -> str:
     return str(token.lemma_ or token.text).lower()
 
 
+def _known_lemma(token: Any, lexicon: Lexicon) -> str:
+    """The token's lemma, or, when the lemmatizer missed ("staged" → "stag"), the first form the
+    lexicon knows among the regular English inflections of its text."""
+    lemma = _lemma(token)
+    known = lexicon.verbs.keys() | lexicon.light_verbs.keys() | lexicon.speech | lexicon.occur_verbs
+    if lemma in known or lexicon.language != "en":
+        return lemma
+    text = token.text.lower()
+    for suffix, ending in (
+        ("ied", "y"),
+        ("ed", "e"),
+        ("ed", ""),
+        ("d", ""),
+        ("ing", "e"),
+        ("ing", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
+        if text.endswith(suffix) and (candidate := text[: len(text) - len(suffix)] + ending) in known:
+            return candidate
+    return lemma
+
+
 def _noun_lemma(token: Any) -> str:
     lemma = _lemma(token)
     text = token.text.lower()
@@ -192,7 +215,7 @@ def _triggers(sentence: Any, lexicon: Lexicon) -> list[_Trigger]:
     for token in sentence:
         if token.pos_ not in ("VERB", "AUX") and not (token.pos_ == "NOUN" and token.dep_ == "ROOT"):
             continue
-        lemma = _lemma(token)
+        lemma = _known_lemma(token, lexicon)
         trigger = _phrasal(token, lemma, lexicon) or _light(token, lemma, lexicon)
         if trigger is None and lemma in lexicon.verbs and token.pos_ == "VERB":
             sense = lexicon.verbs[lemma]
@@ -203,6 +226,8 @@ def _triggers(sentence: Any, lexicon: Lexicon) -> list[_Trigger]:
             trigger = _Trigger(token, sense, [token])
         if trigger is None and lemma in lexicon.speech:
             trigger = _demand(token, lexicon)
+        if trigger is None and lemma in lexicon.occur_verbs:
+            trigger = _occurring(token, lexicon)
         if trigger is not None and trigger.sense is not NOT_AN_EVENT:
             found.append(trigger)
     return found
@@ -223,6 +248,15 @@ def _reports_a_question(verb: Any) -> bool:
         ):
             return True
     return False
+
+
+def _occurring(verb: Any, lexicon: Lexicon) -> _Trigger | None:
+    """ "Clashes erupted between X and Y", "riots continued": the subject noun is the event, and
+    its own phrase names the parties."""
+    for child in verb.children:
+        if child.dep_ in SUBJECT_DEPS and child.pos_ == "NOUN" and _noun_lemma(child) in lexicon.objects:
+            return _Trigger(verb, lexicon.objects[_noun_lemma(child)], [child, verb], child)
+    return None
 
 
 def _demand(verb: Any, lexicon: Lexicon) -> _Trigger | None:
@@ -360,6 +394,11 @@ def _absorb(triggers: list[_Trigger], lexicon: Lexicon) -> list[_Trigger]:
     heads = {t.head.i: t for t in triggers}
     absorbed: set[int] = set()
     for trigger in triggers:
+        if trigger.sense.event == "PROTEST":  # "rallied to demand X": PLOVER codes the protest only
+            for inner in _complements(trigger.head):
+                if inner.i in heads and heads[inner.i].sense.event in ("REQUEST", "ACCUSE"):
+                    absorbed.add(inner.i)
+            continue
         if not trigger.sense.absorb:
             continue
         for inner in _complements(trigger.head):
@@ -663,13 +702,13 @@ def _phrase_parties(token: Any, context: _Context) -> tuple[list[Participant], b
             parties.append(_participant(mention, context))
         elif _group_of_people(item) and (owner := _possessor(item, context)) is not None:
             parties.append(_participant(owner, context))  # "its fighters": the group the pronoun stands for
-        elif _group_of_people(item):
+        elif _group_of_people(item) and not any(
+            c.dep_ == "appos" and c.i in context.mention_at for c in item.children
+        ):  # "the minister, Karamoko Traoré": the name stands for the title
             # "gunmen", "protesters", "police": a party the actor stage could not name is kept
             # with its words and no actor id, so the event is still counted and shown
             phrase = _phrase_text(item, context)
             parties.append(Participant(None, None, None, None, phrase))
-    if any(p.actor_id for p in parties):  # "the minister, Karamoko Traoré": the name wins
-        parties = [p for p in parties if p.actor_id]
     # "Russia's Foreign Minister Sergey Lavrov": the state only qualifies the person who acts
     people = {p.country for p in parties if p.actor_id and not p.actor_id.startswith("state:")}
     parties = [
@@ -867,8 +906,19 @@ def _possessor(token: Any, context: _Context) -> Mention | None:
     return None
 
 
+COUNT_HEADS = frozenset(
+    {"thousand", "hundred", "dozen", "million", "score", "number", "millier", "centaine", "dizaine"}
+)
+"""Heads that count a group: "thousands of students", "des milliers de manifestants"."""
+
+
 def _group_of_people(token: Any) -> bool:
-    if token.pos_ not in ("NOUN", "PROPN") or token.dep_ == "appos":
+    if token.dep_ == "appos":
+        return False
+    if _noun_lemma(token) in COUNT_HEADS or token.pos_ == "NUM":
+        counted = [g for c in token.children if c.dep_ in ("prep", "nmod") for g in [c, *c.children]]
+        return any(g.pos_ == "NOUN" and _noun_lemma(g) in GROUP_NOUNS for g in counted)
+    if token.pos_ not in ("NOUN", "PROPN"):
         return False
     return _noun_lemma(token) in GROUP_NOUNS or token.ent_type_ in ("PERSON", "PER", "NORP")
 

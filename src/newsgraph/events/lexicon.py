@@ -53,6 +53,8 @@ class Lexicon:
     noun another meaning ("stage a strike" is a protest, "launch a strike" an attack), else None."""
     stop_verbs: frozenset[str]
     suppress_verbs: frozenset[str]
+    occur_verbs: frozenset[str]
+    """Verbs whose subject is the event itself ("fighting erupted", "riots continued")."""
     qualified: dict[tuple[str, str], Sense]
     """(modifier lemma, noun lemma) → sense: "hunger strike" is a protest, "air strike" an attack."""
     abstract_object: dict[str, Sense]
@@ -114,6 +116,7 @@ def build_lexicon(language: str, data: dict[str, Any]) -> Lexicon:
         light_verbs=light,
         stop_verbs=frozenset(data.get("stop_verbs") or ()),
         suppress_verbs=frozenset(data.get("suppress_verbs") or ()),
+        occur_verbs=frozenset(data.get("occur_verbs") or ()),
         qualified={
             (str(k).split()[0], str(k).split()[-1]): parse_sense(v, f"{where} qualified {k}")
             for k, v in (data.get("qualified") or {}).items()
