@@ -188,7 +188,7 @@ def _known_lemma(token: Any, lexicon: Lexicon) -> str:
     known = lexicon.verbs.keys() | lexicon.light_verbs.keys() | lexicon.speech | lexicon.occur_verbs
     if lemma in known or lexicon.language != "en":
         return lemma
-    text = token.text.lower()
+    text = str(token.text).lower()
     for suffix, ending in (
         ("ied", "y"),
         ("ed", "e"),

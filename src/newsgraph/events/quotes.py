@@ -422,7 +422,8 @@ class _Article:
         if not self.token_starts or self.doc is None:
             return False
         last = self.doc[len(self.token_starts) - 1]
-        return offset <= last.idx + len(last.text) + len(last.whitespace_)
+        parsed_end: int = last.idx + len(last.text) + len(last.whitespace_)
+        return offset <= parsed_end
 
 
 def _has_parse(doc: Any) -> bool:
