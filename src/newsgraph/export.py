@@ -38,6 +38,7 @@ ARTICLE_EXTRA_FIELDS = (
     "content_hash",
     "provenance",
     "sources",
+    "focus_countries",
 )
 
 

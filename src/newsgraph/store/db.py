@@ -24,7 +24,7 @@ from ..errors import StoreError
 from ..records import ActorRecord, Annotation, Article, Skipped
 from .migrations import migrate
 
-_JSON_FIELDS = ("authors", "provenance", "repairs", "warnings")
+_JSON_FIELDS = ("authors", "provenance", "repairs", "warnings", "focus_countries")
 _ARTICLE_COLUMNS = (
     "id", "content_hash", "source", "url", "outlet", "title", "published", "language", "text",
     "story_id", "container", "content_type", "raw_hash", "authors", "description", "dateline",
