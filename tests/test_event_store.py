@@ -96,6 +96,11 @@ def test_attribution_modality_and_negation(exported: dict[str, Any]) -> None:
     assert condemn["actor"][0]["actor_id"] == "person:abdoulaye-diop"
 
 
+def test_articles_carry_their_focus_countries(exported: dict[str, Any]) -> None:
+    for article in exported["articles"].values():
+        assert article["focus_countries"][:2] and "MLI" in article["focus_countries"]
+
+
 def test_quotes_are_exported_with_their_speaker(exported: dict[str, Any]) -> None:
     quotes = exported["quotes"]
     assert quotes

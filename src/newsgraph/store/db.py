@@ -24,7 +24,9 @@ from ..errors import StoreError
 from ..records import ActorRecord, Annotation, Article, Skipped
 from .migrations import migrate
 
-_JSON_FIELDS = ("authors", "provenance", "repairs", "warnings", "focus_countries")
+_JSON_FIELDS = ("authors", "provenance", "repairs", "warnings")
+_ANNOTATION_JSON_FIELDS = ("focus_countries",)
+"""JSON columns the annotation stage fills (absent from a freshly extracted article)."""
 _ARTICLE_COLUMNS = (
     "id", "content_hash", "source", "url", "outlet", "title", "published", "language", "text",
     "story_id", "container", "content_type", "raw_hash", "authors", "description", "dateline",
@@ -596,7 +598,7 @@ def _decode_event(row: dict[str, Any]) -> dict[str, Any]:
 
 def _decode_article(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
-    for name in _JSON_FIELDS:
+    for name in (*_JSON_FIELDS, *_ANNOTATION_JSON_FIELDS):
         value = out.get(name)
         out[name] = (
             json.loads(value) if isinstance(value, str) and value else ([] if name != "provenance" else {})
