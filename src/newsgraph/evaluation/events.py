@@ -188,7 +188,10 @@ def party_code(party: Participant, kb: KnowledgeBase) -> str | None:
 
 def plover_type(event: EventRecord) -> str:
     """The type the PLOVER gold would give: it files a stated intention to cooperate (a promise,
-    offer or plan) under AGREE and an intention to act against someone under THREATEN."""
+    offer or plan) under AGREE, an intention to act against someone, or a hostile act held out
+    as possible, under THREATEN."""
+    if event.modality == "hypothetical" and event.event in CONFLICT_TYPES:
+        return "THREATEN"  # "may halt mediation if...": a conditional hostile act is a threat
     if event.modality != "intended" or event.event in ("AGREE", "THREATEN"):
         return event.event
     return "THREATEN" if event.event in CONFLICT_TYPES else "AGREE"

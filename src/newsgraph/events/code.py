@@ -283,8 +283,12 @@ def _phrasal(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
             or child.i == token.i + 1
         ):
             word = child.text.lower()
-            if (lemma, word) in lexicon.not_events:  # "signed up for a job"
+            if (lemma, word) in lexicon.not_events:  # "signed up for a job", "seized power"
                 return _Trigger(token, NOT_AN_EVENT, [token, child])
+            if child.dep_ in ("mark",) or (
+                child.i == token.i + 1 and child.dep_ not in ("prt", "prep", "compound:prt")
+            ):
+                continue  # only a particle or preposition makes a phrasal verb
             if (lemma, word) in lexicon.phrasal:
                 return _Trigger(token, lexicon.phrasal[(lemma, word)], [token, child])
             for grandchild in child.children:  # French "appeler à": the preposition hangs on its object
@@ -354,7 +358,8 @@ def _light(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
             if target is not None:
                 candidates.append(target)
                 candidates.extend(c for c in target.children if c.dep_ == "conj")
-                if _noun_lemma(target) in QUANTITY_NOUNS:  # "sent 700 kg of medicine"
+                if _noun_lemma(target) in QUANTITY_NOUNS or _noun_lemma(target) not in lexicon.objects:
+                    # "sent 700 kg of medicine", "lifted the state of emergency"
                     for of in target.children:
                         candidates.extend(c for c in of.children if c.dep_ in ("pobj", "nmod"))
                         if of.dep_ == "nmod":
@@ -818,6 +823,16 @@ GROUP_NOUNS = frozenset(
         "parti",
         "syndicat",
         "foule",
+        "fundamentalist",
+        "extremist",
+        "separatist",
+        "nationalist",
+        "loyalist",
+        "dissident",
+        "inmate",
+        "landowner",
+        "islamiste",
+        "séparatiste",
         "herder",
         "bomber",
         "sniper",
