@@ -469,7 +469,7 @@ def _code_trigger(
         p for p in recipients if p.actor_id is None or p.actor_id not in {a.actor_id for a in actors}
     ]
     resolved_any = any(p.actor_id for p in actors + recipients)
-    doer_named = bool(actors) and trigger.noun is None
+    doer_named = bool(actors)
     victims_named = sense.event in VIOLENT_TYPES and bool(actors or recipients)
     if not (resolved_any or doer_named or victims_named):
         return None  # nobody resolved, and no subject doing the deed: too little to code
@@ -649,6 +649,9 @@ def _prep_parties(
     objects = [c for c in prep.children if c.dep_ in ("pobj",)] if prep.dep_ == "prep" else [prep]
     parties: list[Participant] = []
     for obj in objects:
+        place = context.mention_at.get(obj.i)
+        if place is not None and place.how == "capital" and place.sector == "CVL":
+            continue  # "arrested a journalist in Ouagadougou": a capital named as the scene
         parties += _phrase_parties(obj, context)[0]
     return parties
 
@@ -823,6 +826,9 @@ GROUP_NOUNS = frozenset(
         "parti",
         "syndicat",
         "foule",
+        "armée",
+        "police",
+        "gendarmerie",
         "fundamentalist",
         "extremist",
         "separatist",
