@@ -56,6 +56,10 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "aller"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "si"})
 ACCORDING = {"en": ("according", "to"), "fr": ("selon", "")}
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "il", "elle", "lui"})
+REPORT_NOUNS = frozenset(
+    ["statement", "report", "announcement", "claim", "communique", "communiqué", "declaration", "assurance", "promise", "déclaration", "annonce", "rapport", "affirmation", "promesse"]
+)
+"""Nouns whose "that" clause is reported speech, like a speech verb's."""
 POSSESSIVES = frozenset({"its", "their", "his", "her", "son", "sa", "ses", "leur", "leurs"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "ils", "elles", "eux", "leur", "leurs"})
 PRONOUNS_ANY = frozenset({"it", "they", "them", "ils", "elles", "its", "their"})
@@ -285,10 +289,10 @@ def _phrasal(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
             word = child.text.lower()
             if (lemma, word) in lexicon.not_events:  # "signed up for a job", "seized power"
                 return _Trigger(token, NOT_AN_EVENT, [token, child])
-            if child.dep_ in ("mark",) or (
-                child.i == token.i + 1 and child.dep_ not in ("prt", "prep", "compound:prt")
+            if child.dep_ == "mark" or (
+                child.i == token.i + 1 and child.dep_ not in ("prt", "prep", "compound:prt", "dobj", "obj")
             ):
-                continue  # only a particle or preposition makes a phrasal verb
+                continue  # a particle, a preposition or a set object ("opened fire") makes a phrasal verb
             if (lemma, word) in lexicon.phrasal:
                 return _Trigger(token, lexicon.phrasal[(lemma, word)], [token, child])
             for grandchild in child.children:  # French "appeler à": the preposition hangs on its object
@@ -457,7 +461,7 @@ def _code_trigger(
     if (
         sense.needsobject
         and not any(p.actor_id for p in recipients)
-        and not any(c.i in context.mention_at for c in objects + owners)
+        and not any(c.i in context.mention_at or _group_of_people(c) for c in objects + owners)
     ):
         return None  # "released the hostages" codes through its noun; "received information" is no event
     if sense.objactor and any(not _names_someone(c, context) for c in objects if c.dep_ in ("dobj", "obj")):
@@ -483,6 +487,9 @@ def _code_trigger(
         speaker = None  # an actor announcing its own plan: the announcement is the event
     sentence_text = context.text[sentence.start_char : sentence.end_char]
     hedges = sorted({m.group(0).lower() for m in context.lexicon.hedges.finditer(sentence_text)})
+    unconfirmed = _denied_report(head, context.lexicon)
+    if unconfirmed:
+        hedges.append(unconfirmed)  # "did not confirm that...": the claim is reported as unconfirmed
     conditional = any(
         "Mood=Cnd" in str(t.morph)
         for t in [head, *head.children]
@@ -706,6 +713,8 @@ def _phrase_parties(token: Any, context: _Context) -> tuple[list[Participant], b
                 span = item.doc.char_span(mention.start, mention.end, alignment_mode="expand")
                 for other in _coordinated(span.root, context) if span is not None else []:
                     parties.append(_participant(other, context))
+        if mention is not None and mention.how == "capital" and mention.sector == "CVL":
+            mention = None  # a capital named as a place ("protesters in Conakry"), not its government
         if mention is not None:
             parties.append(_participant(mention, context))
         elif _group_of_people(item) and (owner := _possessor(item, context)) is not None:
@@ -1096,6 +1105,25 @@ def _main_clause(head: Any, lexicon: Lexicon) -> bool:
     return False
 
 
+def _denied_report(head: Any, lexicon: Lexicon) -> str | None:
+    """The words of a negated speech verb the event is reported under ("did not confirm")."""
+    token = head
+    for _ in range(5):
+        if token.head.i == token.i:
+            return None
+        if (
+            token.dep_ in ("ccomp", "parataxis")
+            and _lemma(token.head) in lexicon.speech
+            and _negated(token.head)
+        ):
+            verb = token.head
+            words = [c for c in verb.children if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i] + [verb]
+            start = min(w.idx for w in words)
+            return str(verb.doc.text[start : verb.idx + len(verb.text)]).lower()
+        token = token.head
+    return None
+
+
 def _reported(head: Any, lexicon: Lexicon) -> bool:
     """Whether ``head`` sits in a clause reported under a speech verb ("said it would...")."""
     token = head
@@ -1104,6 +1132,8 @@ def _reported(head: Any, lexicon: Lexicon) -> bool:
             return False
         if token.dep_ in ("ccomp", "parataxis") and _lemma(token.head) in lexicon.speech:
             return True
+        if token.dep_ in ("acl", "ccomp") and _noun_lemma(token.head) in REPORT_NOUNS:
+            return True  # "a statement that Russia would deliver..."
         token = token.head
     return False
 
