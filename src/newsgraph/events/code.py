@@ -57,7 +57,22 @@ CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "si"})
 ACCORDING = {"en": ("according", "to"), "fr": ("selon", "")}
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "il", "elle", "lui"})
 REPORT_NOUNS = frozenset(
-    ["statement", "report", "announcement", "claim", "communique", "communiqué", "declaration", "assurance", "promise", "déclaration", "annonce", "rapport", "affirmation", "promesse"]
+    [
+        "statement",
+        "report",
+        "announcement",
+        "claim",
+        "communique",
+        "communiqué",
+        "declaration",
+        "assurance",
+        "promise",
+        "déclaration",
+        "annonce",
+        "rapport",
+        "affirmation",
+        "promesse",
+    ]
 )
 """Nouns whose "that" clause is reported speech, like a speech verb's."""
 POSSESSIVES = frozenset({"its", "their", "his", "her", "son", "sa", "ses", "leur", "leurs"})
@@ -475,8 +490,12 @@ def _code_trigger(
     resolved_any = any(p.actor_id for p in actors + recipients)
     doer_named = bool(actors)
     victims_named = sense.event in VIOLENT_TYPES and bool(actors or recipients)
-    if not (resolved_any or doer_named or victims_named):
+    location = _location(trigger, sentence, places, actors + recipients)
+    placed_violence = sense.event in ("ASSAULT", "PROTEST") and location is not None
+    if not (resolved_any or doer_named or victims_named or placed_violence):
         return None  # nobody resolved, and no subject doing the deed: too little to code
+    # (an attack or a protest is still coded with no party when the sentence says where it was:
+    # "an attack killed twenty in eastern Burkina Faso")
     modality, _ = _modality(head, trigger.noun, context)
     speaker = _speaker(head, sentence, context)
     if speaker is None:
@@ -501,7 +520,6 @@ def _code_trigger(
     if modality == "intended" and sense.event not in ("AGREE", "THREATEN"):
         cameo = INTENT_CAMEO.get(sense.event, "030")
     date, date_text = _date(trigger, sentence, dates, published)
-    location = _location(trigger, sentence, places, actors + recipients)
     if (
         sense.event == "CONSULT"
         and sense.mode == "visit"
@@ -835,6 +853,8 @@ GROUP_NOUNS = frozenset(
         "parti",
         "syndicat",
         "foule",
+        "personne",
+        "individu",
         "armée",
         "police",
         "gendarmerie",
