@@ -1050,8 +1050,19 @@ def _antecedent(pronoun: Any, context: _Context) -> Mention | None:
             continue
         if word not in PRONOUNS_PERSON and kind == "person":
             continue
+        if word in PLURAL_PRONOUNS and not _plural(mention, pronoun.doc, context):
+            continue  # "their troops" after "Moscow ... the three countries": not Moscow
         return mention
     return None
+
+
+def _plural(mention: Mention, doc: Any, context: _Context) -> bool:
+    """Whether a mention can stand for "they": a group ("Malian troops", a list) or one of
+    several coordinated names ("Mali, Niger and Burkina Faso")."""
+    if mention.how in ("group", "list", "demonym"):
+        return True
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return span is not None and len(_coordination_group(span.root, context)) > 1
 
 
 def _participant(mention: Mention, context: _Context) -> Participant:
