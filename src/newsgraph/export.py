@@ -94,7 +94,7 @@ def _mentions(store: Store) -> Iterator[dict[str, Any]]:
 PARTY_FIELDS = ("actor_id", "code", "country", "sector", "text")
 EVENT_FIELDS = (
     "id", "article_id", "story_id", "event", "mode", "context", "cameo", "actor", "recipient", "date",
-    "date_text", "location", "modality", "attributed_to", "evidence", "confidence", "hedges", "trigger",
+    "date_text", "location", "modality", "attributed_to", "evidence", "confidence", "attributed_text", "hedges", "trigger",
     "report_group", "reported_by", "outlet", "published",
 )  # fmt: skip
 """The contract's fields, in order, then newsgraph's; ``event_record`` writes exactly these."""
@@ -122,6 +122,7 @@ def event_record(row: dict[str, Any], article_text: str) -> dict[str, Any]:
         "attributed_to": row.get("attributed_to"),
         "evidence": {"text": article_text[start:end], "start": start, "end": end},
         "confidence": row.get("confidence"),
+        "attributed_text": row.get("attributed_text"),
         "hedges": row.get("hedges") or [],
         "trigger": {
             "text": row.get("trigger"),

@@ -209,6 +209,8 @@ class EventRecord:
     """``asserted``, ``intended``, ``hypothetical`` or ``negated``."""
     attributed_to: str | None
     """Actor id of whoever the text says claims it ("Diop said", "according to the Kremlin")."""
+    attributed_text: str | None
+    """The words that name the claimant, resolved or not ("witnesses", "the Treasury")."""
     hedges: list[str]
     """Words that flag the claim as unsupported or unverified ("without offering evidence")."""
     date: str | None

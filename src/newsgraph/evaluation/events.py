@@ -40,7 +40,7 @@ from ..errors import BenchmarkMissing
 from ..events.code import CONFLICT_TYPES
 from ..kb import KnowledgeBase, load_kb
 from ..records import Annotation, EventRecord, Participant
-from .actors import LEGACY_CODES, Counts
+from .actors import LEGACY_CODES, Counts, mention_code
 from .extraction import BenchmarkReport, SystemScore
 from .peers import published_peers
 
@@ -264,6 +264,21 @@ def score_types(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str, A
     return {"accuracy": right / n if n else 0.0, "coverage": coded / n if n else 0.0, "n": n}
 
 
+def _claimant_code(event: EventRecord, annotation: Annotation, kb: KnowledgeBase) -> str | None:
+    """The claimant as the gold codes it: its state (a person's is that of the role it speaks
+    in, as its mention carries it), IGO for an international body, UNK for a claimant named but
+    not resolved, None for no claimant."""
+    if event.attributed_to is None:
+        return "UNK" if event.attributed_text else None
+    actors = {a.id: a for a in annotation.actors}
+    mention = next((m for m in annotation.mentions if m.actor_id == event.attributed_to), None)
+    code = mention_code(mention, kb, actors) if mention is not None else None
+    if code is None:
+        actor = kb.actors.get(event.attributed_to)
+        code = (actor.country or actor.code) if actor is not None else None
+    return code or "UNK"
+
+
 def score_own(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str, Any]:
     """Type P/R/F1 over all gold events; modality and attribution accuracy over matched ones."""
     annotations = code_sentences(sentences, kb)
@@ -281,11 +296,7 @@ def score_own(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str, Any
             types.right += 1
             matched += 1
             modality_right += match.modality == gold.modality
-            speaker = kb.actors.get(match.attributed_to) if match.attributed_to else None
-            speaker_code = ("IGO" if speaker and speaker.kind == "organization" and speaker.country is None
-                            else (speaker.country or speaker.code) if speaker else None)  # fmt: skip
-            if match.attributed_to and speaker is None:
-                speaker_code = "UNK"
+            speaker_code = _claimant_code(match, annotations[sentence.id], kb)
             attribution_right += (speaker_code is None) == (gold.attributed_to is None) and (
                 gold.attributed_to in (None, "UNK") or speaker_code == gold.attributed_to
             )

@@ -497,13 +497,16 @@ def _code_trigger(
     # (an attack or a protest is still coded with no party when the sentence says where it was:
     # "an attack killed twenty in eastern Burkina Faso")
     modality, _ = _modality(head, trigger.noun, context)
-    speaker = _speaker(head, sentence, context)
-    if speaker is None:
-        speaker = next(
-            (q.speaker for q in context.quotes if q.kind == "direct" and q.start <= head.idx < q.end), None
-        )
+    claimant = _speaker(head, sentence, context)
+    if claimant is None:
+        claimant = next(
+            (_Claimant(q.speaker, q.speaker_text or "") for q in context.quotes
+             if q.kind == "direct" and q.start <= head.idx < q.end and (q.speaker or q.speaker_text)),
+            None,
+        )  # fmt: skip
+    speaker = claimant.actor_id if claimant is not None else None
     if speaker is not None and modality == "intended" and _same_side(speaker, actors, context):
-        speaker = None  # an actor announcing its own plan: the announcement is the event
+        speaker, claimant = None, None  # an actor announcing its own plan: the announcement is the event
     sentence_text = context.text[sentence.start_char : sentence.end_char]
     hedges = sorted({m.group(0).lower() for m in context.lexicon.hedges.finditer(sentence_text)})
     unconfirmed = _denied_report(head, context.lexicon)
@@ -552,6 +555,7 @@ def _code_trigger(
         recipient=recipients,
         modality=modality,
         attributed_to=speaker,
+        attributed_text=claimant.text if claimant is not None and claimant.text else None,
         hedges=hedges,
         date=date,
         date_text=date_text,
@@ -1178,7 +1182,15 @@ def _negated(token: Any) -> bool:
     return False
 
 
-def _speaker(head: Any, sentence: Any, context: _Context) -> str | None:
+@dataclass(slots=True)
+class _Claimant:
+    """Who claims an event: the actor when resolved, and always the words that name them."""
+
+    actor_id: str | None
+    text: str
+
+
+def _speaker(head: Any, sentence: Any, context: _Context) -> _Claimant | None:
     """Who the sentence says claims the event: the subject of the speech verb governing it, of a
     speech verb in parenthesis ("..., Diop said"), or the "according to" source."""
     lexicon = context.lexicon
@@ -1209,7 +1221,11 @@ def _speaker(head: Any, sentence: Any, context: _Context) -> str | None:
             for item in word.doc[word.i + 1 : min(word.i + 8, sentence.end)]:
                 mention = context.mention_at.get(item.i)
                 if mention is not None:
-                    return mention.actor_id
+                    return _Claimant(mention.actor_id, mention.text)
+            source = next((c for c in [*word.children, *(g for c in word.children for g in c.children)]
+                           if c.pos_ in ("NOUN", "PROPN")), None)  # fmt: skip
+            if source is not None:  # "according to witnesses": unresolved, but said
+                return _Claimant(None, _phrase_text(source, context))
     return None
 
 
@@ -1219,12 +1235,15 @@ def _same_side(speaker: str, actors: list[Participant], context: _Context) -> bo
     return any(p.actor_id == speaker or (p.code and p.code in countries) for p in actors)
 
 
-def _subject_actor(verb: Any, context: _Context) -> str | None:
+def _subject_actor(verb: Any, context: _Context) -> _Claimant | None:
     subject = _subject(verb)
     if subject is None:
         return None
     parties, _ = _phrase_parties(subject, context)
-    return parties[0].actor_id if parties else None
+    resolved = next((p for p in parties if p.actor_id), None)
+    if resolved is not None:
+        return _Claimant(resolved.actor_id, resolved.text)
+    return _Claimant(None, _phrase_text(subject, context))
 
 
 def _contexts(sense: Sense, sentence_text: str) -> list[str]:

@@ -174,7 +174,7 @@ def _events(db: sqlite_utils.Database) -> None:
         {
             "id": str, "article_id": str, "sentence": int, "event": str, "mode": str, "context": str,
             "cameo": str, "actor": str, "recipient": str, "actor_codes": str, "recipient_codes": str,
-            "modality": str, "attributed_to": str, "hedges": str, "date": str, "date_text": str,
+            "modality": str, "attributed_to": str, "attributed_text": str, "hedges": str, "date": str, "date_text": str,
             "location": str, "evidence_start": int, "evidence_end": int, "trigger": str,
             "trigger_start": int, "trigger_end": int, "confidence": float, "report_group": str,
         },
