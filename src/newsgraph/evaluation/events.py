@@ -142,6 +142,12 @@ def case_gold(root: Path) -> tuple[list[GoldSentence], int]:
     return sentences, skipped
 
 
+def _international(code: object) -> str:
+    """Our gold writes NGO for non-governmental bodies; newsgraph, like the PLOVER gold, codes
+    every international body without a state as IGO."""
+    return "IGO" if str(code) == "NGO" else str(code)
+
+
 def own_gold(name: str) -> list[GoldSentence]:
     text = (
         resources.files("newsgraph.evaluation").joinpath("gold", f"{name}.yaml").read_text(encoding="utf-8")
@@ -153,10 +159,10 @@ def own_gold(name: str) -> list[GoldSentence]:
         events = [
             GoldEvent(
                 str(e["event"]),
-                [str(c) for c in e.get("actor") or []],
-                [str(c) for c in e.get("recipient") or []],
+                [_international(c) for c in e.get("actor") or []],
+                [_international(c) for c in e.get("recipient") or []],
                 str(e.get("modality") or "asserted"),
-                e.get("attributed_to"),
+                _international(e["attributed_to"]) if e.get("attributed_to") else None,
             )
             for e in item.get("events") or []
         ]
@@ -175,7 +181,8 @@ def code_sentences(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str
 
 
 def party_code(party: Participant, kb: KnowledgeBase) -> str | None:
-    """A party as event coders code it: its state, or IGO for an international body."""
+    """A party as event coders code it: its state, or IGO for an international body (the PLOVER
+    gold writes IGO for international NGOs too; our own gold's NGO is read as IGO, see own_gold)."""
     actor = kb.actors.get(party.actor_id) if party.actor_id else None
     if (
         actor is not None
