@@ -308,6 +308,12 @@ def _phrasal(token: Any, lemma: str, lexicon: Lexicon) -> _Trigger | None:
                 child.i == token.i + 1 and child.dep_ not in ("prt", "prep", "compound:prt", "dobj", "obj")
             ):
                 continue  # a particle, a preposition or a set object ("opened fire") makes a phrasal verb
+            if (
+                child.dep_ == "prep"
+                and word not in ("up", "down", "out", "off", "over")
+                and not any(g.dep_ in ("pobj", "pcomp") for g in child.children)
+            ):
+                continue  # a preposition without its object is not the verb's ("protest ... failure to")
             if (lemma, word) in lexicon.phrasal:
                 return _Trigger(token, lexicon.phrasal[(lemma, word)], [token, child])
             for grandchild in child.children:  # French "appeler à": the preposition hangs on its object
@@ -418,7 +424,7 @@ def _absorb(triggers: list[_Trigger], lexicon: Lexicon) -> list[_Trigger]:
     heads = {t.head.i: t for t in triggers}
     absorbed: set[int] = set()
     for trigger in triggers:
-        if trigger.sense.event == "PROTEST":  # "rallied to demand X": PLOVER codes the protest only
+        if trigger.sense.event in ("PROTEST", "COERCE"):  # "rallied to demand X": the protest only
             for inner in _complements(trigger.head):
                 if inner.i in heads and heads[inner.i].sense.event in ("REQUEST", "ACCUSE"):
                     absorbed.add(inner.i)

@@ -21,7 +21,9 @@ PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )  # fmt: skip
-FLAGS = frozenset({"reciprocal", "absorb", "nosubject", "needsobject", "objactor", "needscomplement"})
+FLAGS = frozenset(
+    {"reciprocal", "absorb", "nosubject", "needsobject", "objactor", "needscomplement", "fallback"}
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -38,6 +40,7 @@ class Sense:
     needsobject: bool = False
     needscomplement: bool = False
     objactor: bool = False
+    fallback: bool = False
 
 
 @dataclass(slots=True, frozen=True)
