@@ -21,9 +21,7 @@ PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )  # fmt: skip
-FLAGS = frozenset(
-    {"reciprocal", "absorb", "nosubject", "needsobject", "objactor", "needscomplement", "fallback"}
-)
+FLAGS = frozenset({"reciprocal", "absorb", "nosubject", "needsobject", "objactor", "needscomplement"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -40,7 +38,6 @@ class Sense:
     needsobject: bool = False
     needscomplement: bool = False
     objactor: bool = False
-    fallback: bool = False
 
 
 @dataclass(slots=True, frozen=True)
