@@ -79,10 +79,16 @@ def mention_code(mention: Mention, kb: KnowledgeBase, actors: dict[str, Any]) ->
 LEGACY_CODES = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
 
 
-def plover_gold(root: Path) -> list[GoldSentence]:
-    path = root / "plover_gsr_cameo" / "PLOVER_GSR_CAMEO.txt"
+def benchmark_file(root: Path, *parts: str) -> Path:
+    """A benchmark file under ``root``, or BenchmarkMissing naming it."""
+    path = Path(root).joinpath(*parts)
     if not path.exists():
         raise BenchmarkMissing(f"benchmark data not found: {path}")
+    return path
+
+
+def plover_gold(root: Path) -> list[GoldSentence]:
+    path = benchmark_file(root, "plover_gsr_cameo", "PLOVER_GSR_CAMEO.txt")
     sentences = []
     for record in json.loads(path.read_text(encoding="utf-8"))[1:]:
         text = str(record.get("text") or "").lstrip("{").strip()
@@ -101,9 +107,7 @@ def plover_gold(root: Path) -> list[GoldSentence]:
 
 
 def petr2_gold(root: Path) -> list[GoldSentence]:
-    path = root / "universalpetrarch_validation" / "PETR2_GSR_validation.xml"
-    if not path.exists():
-        raise BenchmarkMissing(f"benchmark data not found: {path}")
+    path = benchmark_file(root, "universalpetrarch_validation", "PETR2_GSR_validation.xml")
     xml = path.read_text(encoding="utf-8")
     sentences = []
     pattern = r'<Sentence [^>]*id="([^"]+)"[^>]*/?>\s*((?:<EventCoding[^>]*/>\s*)*)<Text>(.*?)</Text>'

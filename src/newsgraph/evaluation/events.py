@@ -36,11 +36,10 @@ from typing import Any
 import yaml
 
 from ..annotate import ArticleText, annotate
-from ..errors import BenchmarkMissing
 from ..events.code import CONFLICT_TYPES
 from ..kb import KnowledgeBase, load_kb
 from ..records import Annotation, EventRecord, Participant
-from .actors import LEGACY_CODES, Counts, mention_code
+from .actors import LEGACY_CODES, Counts, benchmark_file, mention_code
 from .extraction import BenchmarkReport, SystemScore
 from .peers import published_peers
 
@@ -88,9 +87,7 @@ def _codes(items: Any) -> list[str]:
 
 
 def plover_gold(root: Path) -> list[GoldSentence]:
-    path = root / "plover_gsr_cameo" / "PLOVER_GSR_CAMEO.txt"
-    if not path.exists():
-        raise BenchmarkMissing(f"benchmark data not found: {path}")
+    path = benchmark_file(root, "plover_gsr_cameo", "PLOVER_GSR_CAMEO.txt")
     sentences = []
     for record in json.loads(path.read_text(encoding="utf-8")):
         kind = str(record.get("event") or "")
@@ -105,9 +102,7 @@ def plover_gold(root: Path) -> list[GoldSentence]:
 
 
 def petr2_gold(root: Path) -> list[GoldSentence]:
-    path = root / "universalpetrarch_validation" / "PETR2_GSR_validation.xml"
-    if not path.exists():
-        raise BenchmarkMissing(f"benchmark data not found: {path}")
+    path = benchmark_file(root, "universalpetrarch_validation", "PETR2_GSR_validation.xml")
     xml = path.read_text(encoding="utf-8")
     pattern = r'<Sentence [^>]*date="(\d{8})"[^>]*id="([^"]+)"[^>]*/?>\s*((?:<EventCoding[^>]*/>\s*)*)<Text>(.*?)</Text>'
     sentences = []
@@ -126,9 +121,7 @@ def petr2_gold(root: Path) -> list[GoldSentence]:
 
 def case_gold(root: Path) -> tuple[list[GoldSentence], int]:
     """(snippets whose type maps onto PLOVER, number of snippets left out)."""
-    path = root / "case2021_task2" / "test_set_final_release_with_labels.tsv"
-    if not path.exists():
-        raise BenchmarkMissing(f"benchmark data not found: {path}")
+    path = benchmark_file(root, "case2021_task2", "test_set_final_release_with_labels.tsv")
     sentences, skipped = [], 0
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):

@@ -439,18 +439,24 @@ def _relative_unit(match: re.Match[str], context: Context) -> str | None:
     return _shifted_unit(context.base, unit, step)
 
 
+def _unit_and_count(match: re.Match[str], context: Context) -> tuple[date, str, int] | None:
+    """(publication date, unit, count) of "three years ago" / "two weeks from now", or None when
+    there is no publication date or the count is absurd."""
+    unit = UNIT_WORDS.get(match["unit"].lower())
+    count = _count(match["count"])
+    if context.base is None or unit is None or count is None or count > 5000:
+        return None
+    return context.base, unit, count
+
+
 def _ago(match: re.Match[str], context: Context) -> str | None:
     """So many units before publication ("three years ago", "il y a deux jours", "два года назад"),
     at the precision of the unit."""
-    if context.base is None:
+    found = _unit_and_count(match, context)
+    if found is None:
         return None
-    unit = UNIT_WORDS.get(match["unit"].lower())
-    count = _count(match["count"])
-    if unit is None or count is None or count > 5000:
-        return None
-    if unit == "week":
-        return _shifted_unit(context.base, "week", -count)
-    return _shifted_unit(context.base, unit, -count)
+    base, unit, count = found
+    return _shifted_unit(base, unit, -count)
 
 
 def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -1234,15 +1240,11 @@ def _century(match: re.Match[str], context: Context) -> str | None:
 
 def _from_now(match: re.Match[str], context: Context) -> str | None:
     """ "two years from now": publication plus so many units, at the unit's precision."""
-    if context.base is None:
+    found = _unit_and_count(match, context)
+    if found is None:
         return None
-    unit = UNIT_WORDS.get(match["unit"].lower())
-    count = _count(match["count"])
-    if unit is None or count is None or count > 5000:
-        return None
-    if unit == "week":
-        return _week_shift(context.base, count)
-    return _shifted_unit(context.base, unit, count)
+    base, unit, count = found
+    return _week_shift(base, count) if unit == "week" else _shifted_unit(base, unit, count)
 
 
 SPELLED_UNITS = {
