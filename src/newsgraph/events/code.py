@@ -232,11 +232,16 @@ def _noun_lemma(token: Any) -> str:
 def _triggers(sentence: Any, lexicon: Lexicon) -> list[_Trigger]:
     found: list[_Trigger] = []
     for token in sentence:
-        if token.pos_ not in ("VERB", "AUX") and not (token.pos_ == "NOUN" and token.dep_ == "ROOT"):
+        predicate = token.pos_ == "ADJ" and token.dep_ == "acomp"  # "Israel is opposed to..."
+        if (
+            token.pos_ not in ("VERB", "AUX")
+            and not (token.pos_ == "NOUN" and token.dep_ == "ROOT")
+            and not predicate
+        ):
             continue
         lemma = _known_lemma(token, lexicon)
         trigger = _phrasal(token, lemma, lexicon) or _light(token, lemma, lexicon)
-        if trigger is None and lemma in lexicon.verbs and token.pos_ == "VERB":
+        if trigger is None and lemma in lexicon.verbs and (token.pos_ == "VERB" or predicate):
             sense = lexicon.verbs[lemma]
             if lemma in lexicon.abstract_object and any(
                 c.dep_ in ("dobj", "obj") and c.ent_type_ == "" and c.pos_ == "NOUN" for c in token.children
@@ -595,7 +600,13 @@ def _parties(trigger: _Trigger, context: _Context) -> tuple[list[Participant], l
             and head.dep_ in ("acl", "advcl")
             and not any(c.dep_.startswith("aux") for c in head.children)
         )  # "a company accused of...", "Asked if he would resign, he said..."
-        passive = subject.dep_ in PASSIVE_SUBJECT_DEPS or bare_participle
+        adjectival = (
+            subject.dep_ in PASSIVE_SUBJECT_DEPS
+            and not any(c.dep_ in ("agent", "obl:agent") for c in head.children)
+            and any(c.dep_ == "prep" and c.text.lower() in ("to", "against") for c in head.children)
+        )
+        # "Israel is opposed to French mediation": a state of the subject, not a passive
+        passive = (subject.dep_ in PASSIVE_SUBJECT_DEPS and not adjectival) or bare_participle
         if passive and trigger.noun is None:  # "Mali was attacked", "a company accused of..."
             recipients += found
         else:
@@ -658,7 +669,7 @@ def _subject(head: Any) -> Any | None:
         for child in token.children:
             if child.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
                 return child
-        if token.dep_ in ("xcomp", "conj", "advcl") and token.head.i != token.i:
+        if token.dep_ in ("xcomp", "conj", "advcl", "acomp") and token.head.i != token.i:
             token = token.head
         elif token.dep_ in ("relcl", "acl", "acl:relcl") and token.head.i != token.i:
             return token.head
@@ -744,7 +755,17 @@ def _phrase_parties(token: Any, context: _Context) -> tuple[list[Participant], b
         if mention is not None and mention.how == "capital" and mention.sector == "CVL":
             mention = None  # a capital named as a place ("protesters in Conakry"), not its government
         if mention is not None:
-            parties.append(_participant(mention, context))
+            party = _participant(mention, context)
+            if party.country is None and not (party.actor_id or "").startswith("state:"):
+                qualifier = next(
+                    (m for t in item.subtree if t.i < item.i and t.dep_ in ("compound", "amod", "poss", "nmod", "nmod:poss")
+                     for m in [context.mention_at.get(t.i)] if m is not None and m.actor_id.startswith("state:")),
+                    None,
+                )  # fmt: skip
+                if qualifier is not None:  # "U.S. Secretary of State Warren Christopher"
+                    party.country = qualifier.country or qualifier.actor_id.split(":", 1)[1]
+                    party.code = party.code or party.country
+            parties.append(party)
         elif _group_of_people(item) and (owner := _possessor(item, context)) is not None:
             parties.append(_participant(owner, context))  # "its fighters": the group the pronoun stands for
         elif _group_of_people(item) and not any(
@@ -754,11 +775,18 @@ def _phrase_parties(token: Any, context: _Context) -> tuple[list[Participant], b
             # with its words and no actor id, so the event is still counted and shown
             phrase = _phrase_text(item, context)
             parties.append(Participant(None, None, None, None, phrase))
-    # "Russia's Foreign Minister Sergey Lavrov": the state only qualifies the person who acts
-    people = {p.country for p in parties if p.actor_id and not p.actor_id.startswith("state:")}
-    parties = [
-        p for p in parties if not (p.actor_id and p.actor_id.startswith("state:") and p.code in people)
-    ]
+    # "Russia's Foreign Minister Sergey Lavrov": the state only qualifies the person who acts;
+    # "U.S. Secretary of State Warren Christopher": a person the knowledge base gives no country
+    # takes the state that qualifies him in the phrase
+    states = [p for p in parties if p.actor_id and p.actor_id.startswith("state:")]
+    others = [p for p in parties if p.actor_id and not p.actor_id.startswith("state:")]
+    if len(states) == 1 and others:
+        for person in others:
+            if person.country is None:
+                person.country = states[0].code
+                person.code = person.code or states[0].code
+    people = {p.country for p in others}
+    parties = [p for p in parties if not (p in states and p.code in people)]
     return _unique(parties), pronoun
 
 
