@@ -84,12 +84,12 @@ ANTECEDENT_WINDOW = 400
 THREAT_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "COERCE": "restrict"}
 INTENT_CAMEO = {"AID": "033", "COOPERATE": "031", "CONSULT": "036", "CONCEDE": "035", "AGREE": "030",
                 "SUPPORT": "032", "PROTEST": "133", "SANCTION": "1312", "COERCE": "132", "ASSAULT": "138",
-                "MOBILIZE": "138", "REJECT": "130", "RETREAT": "130", "REQUEST": "030", "ACCUSE": "130"}  # fmt: skip
+                "MOBILIZE": "138", "REJECT": "130", "RETREAT": "035", "REQUEST": "030", "ACCUSE": "130"}  # fmt: skip
 """CAMEO codes a stated intention to cooperate (03x) or to act against someone (13x): CAMEO, like
 PLOVER, files "will impose sanctions" as a threat and "pledged aid" as an intent to cooperate."""
 VIOLENT_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST"})
 CONFLICT_TYPES = frozenset(
-    {"PROTEST", "SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "REJECT", "RETREAT", "ACCUSE", "THREATEN"}
+    {"PROTEST", "SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "REJECT", "ACCUSE", "THREATEN"}
 )
 CONTEXT_WORDS = {
     "military": r"militar\w*|troops?|soldiers?|arms|weapons?|defen[cs]e|troupes?|soldats?|armes?|défense",
@@ -553,7 +553,7 @@ def _code_trigger(
     resolved = [p for p in actors + recipients if p.actor_id]
     confidence = 0.4 + 0.2 * bool(actors) + 0.1 * bool(recipients or len(actors) > 1) + 0.1 * bool(resolved)
     confidence += (
-        0.1 * (trigger.noun is None) - 0.1 * used_pronoun + 0.05 * _main_clause(head, context.lexicon)
+        0.05 * (trigger.noun is None) - 0.1 * used_pronoun + 0.1 * _main_clause(head, context.lexicon)
     )
     event = EventRecord(
         article_id=article_id,
