@@ -982,8 +982,10 @@ party is kept with its words even when no actor could be resolved. Other unresol
 
 
 def _names_someone(token: Any, context: _Context) -> bool:
-    """Whether a noun phrase names an actor or a group of people ("his counterpart, Diop")."""
-    return _group_of_people(token) or any(p.actor_id for p in _phrase_parties(token, context)[0])
+    """Whether a noun phrase names an actor or a group of people itself ("his counterpart, Diop",
+    "the rebels"), not merely mentions one inside ("a distinction of India")."""
+    heads = [token, *(c for c in token.children if c.dep_ in ("appos", "conj"))]
+    return any(h.i in context.mention_at or _group_of_people(h) for h in heads)
 
 
 def _possessor(token: Any, context: _Context) -> Mention | None:
