@@ -478,7 +478,8 @@ def _code_trigger(
 ) -> EventRecord | None:
     head, sense = trigger.head, trigger.sense
     actors, recipients, used_pronoun = _parties(trigger, context)
-    objects = [c for c in head.children if c.dep_ in OBJECT_DEPS]
+    objects = [c for c in head.children if c.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+    # (a passive's subject is its object: "the journalist was arrested" names who was arrested)
     owners = [g for c in objects for g in c.children if g.dep_ in ("poss", "nmod:poss", "compound")]
     if trigger.clause is not None and not recipients:
         return None
@@ -891,6 +892,18 @@ GROUP_NOUNS = frozenset(
         "parti",
         "syndicat",
         "foule",
+        "opposant",
+        "partisan",
+        "activiste",
+        "cadre",
+        "suspect",
+        "officier",
+        "responsable",
+        "membre",
+        "élu",
+        "ex-président",
+        "président",
+        "premier",
         "personne",
         "individu",
         "armée",
