@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .actors import resolve_actors
-from .events.code import DateSpan, PlaceSpan, code_events
+from .events.code import code_events
 from .events.dates import find_dates
 from .events.quotes import find_quotes
 from .kb import KnowledgeBase
@@ -132,13 +132,8 @@ def annotate_one(article: ArticleText, doc: Any, kb: KnowledgeBase) -> Annotatio
         actors,
         article.language,
         published=article.published,
-        dates=[DateSpan(d.text, d.start, d.end, d.value) for d in dates],
-        places=[
-            PlaceSpan(
-                p.text, p.start, p.end, p.place.name, p.place.country, p.place.lat, p.place.lon, p.place.kind
-            )
-            for p in places
-        ],
+        dates=dates,
+        places=places,
         quotes=quotes,
     )
     actor_countries = [m.country for m in mentions if m.country]

@@ -285,8 +285,7 @@ def events_command(
             raise _fail("this database has no events yet: run newsgraph annotate")
         rows = store.events(actor=actor, event=event_type, since=since, until=until, outlet=outlet,
                             modality=modality, limit=limit)  # fmt: skip
-        texts = {r["article_id"]: store.get_article(r["article_id"]) for r in rows}
-    records = [event_record(row, (texts.get(row["article_id"]) or {}).get("text") or "") for row in rows]
+    records = [event_record(row) for row in rows]
     if as_json:
         out.print_json(data=records)
         return

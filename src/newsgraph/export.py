@@ -100,7 +100,7 @@ EVENT_FIELDS = (
 """The contract's fields, in order, then newsgraph's; ``event_record`` writes exactly these."""
 
 
-def event_record(row: dict[str, Any], article_text: str) -> dict[str, Any]:
+def event_record(row: dict[str, Any]) -> dict[str, Any]:
     """A stored event (JSON columns decoded) as the contract's events.jsonl object, followed by
     newsgraph's extra fields."""
     start, end = int(row["evidence_start"]), int(row["evidence_end"])
@@ -120,7 +120,7 @@ def event_record(row: dict[str, Any], article_text: str) -> dict[str, Any]:
         "location": {k: location.get(k) for k in ("name", "country", "lat", "lon")} if location else None,
         "modality": row["modality"],
         "attributed_to": row.get("attributed_to"),
-        "evidence": {"text": article_text[start:end], "start": start, "end": end},
+        "evidence": {"text": row["evidence_text"], "start": start, "end": end},
         "confidence": row.get("confidence"),
         "attributed_text": row.get("attributed_text"),
         "hedges": row.get("hedges") or [],
@@ -139,18 +139,8 @@ def event_record(row: dict[str, Any], article_text: str) -> dict[str, Any]:
 def _events(store: Store) -> Iterator[dict[str, Any]]:
     if "events" not in store.db.table_names():
         return
-    texts: dict[str, str] = {}
-    for row in store.db.query(
-        "select e.*, a.outlet, a.published, a.story_id, a.text as article_text,"
-        " (select count(distinct coalesce(x.outlet, x.id)) from events g join articles x on x.id = g.article_id"
-        "  where g.report_group = e.report_group) as reported_by"
-        " from events e join articles a on a.id = e.article_id order by e.article_id, e.evidence_start, e.id"
-    ):
-        texts = {row["article_id"]: row.pop("article_text")}
-        for name in ("context", "actor", "recipient", "hedges", "location"):
-            value = row.get(name)
-            row[name] = json.loads(value) if isinstance(value, str) else value
-        yield event_record(row, texts[row["article_id"]])
+    for row in store.iter_events():
+        yield event_record(row)
 
 
 QUOTE_FIELDS = ("article_id", "speaker", "text", "start", "end")

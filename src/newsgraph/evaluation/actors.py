@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -62,14 +61,22 @@ class Counts:
         return {"f1": 2 * p * r / (p + r) if p + r else 0.0, "precision": p, "recall": r}
 
 
-def mention_code(mention: Mention, kb: KnowledgeBase, actors: dict[str, Any]) -> str | None:
-    """A mention as an event coder codes it: its country, or IGO for international bodies."""
-    actor = kb.actors.get(mention.actor_id)
-    kind = actor.kind if actor else (actors[mention.actor_id].kind if mention.actor_id in actors else None)
-    sector = actor.sector if actor else None
-    if kind == "organization" and (sector == "IGO" or (actor and actor.country is None)):
+def coder_code(actor_id: str | None, country: str | None, kb: KnowledgeBase) -> str | None:
+    """An actor as event coders code it: IGO for an international body, else the state it acts
+    for here (``country``), else the knowledge base's. Shared by the actor and event scores."""
+    actor = kb.actors.get(actor_id) if actor_id else None
+    if (
+        actor is not None
+        and actor.kind == "organization"
+        and (actor.sector == "IGO" or actor.country is None)
+    ):
         return "IGO"
-    return mention.country or (actor.country if actor else None)
+    return country or (actor.country if actor else None)
+
+
+def mention_code(mention: Mention, kb: KnowledgeBase) -> str | None:
+    """A mention as an event coder codes it: its country, or IGO for international bodies."""
+    return coder_code(mention.actor_id, mention.country, kb)
 
 
 # --- gold ------------------------------------------------------------------------------------------
@@ -148,15 +155,14 @@ def score_spans(sentences: list[GoldSentence], kb: KnowledgeBase) -> tuple[Count
     code, both = Counts(), Counts()
     for sentence in sentences:
         annotation = annotations[sentence.id]
-        actors = {a.id: a for a in annotation.actors}
         for slot in sentence.slots:
             span = _locate(sentence.text, slot.text)
             candidates = [m for m in annotation.mentions if span and m.start < span[1] and span[0] < m.end]
             if span is None:  # the gold text is not in the sentence as written: any mention may answer
-                candidates = [m for m in annotation.mentions if mention_code(m, kb, actors) == slot.code]
+                candidates = [m for m in annotation.mentions if mention_code(m, kb) == slot.code]
             best = max(candidates, key=lambda m: (m.confidence, m.end - m.start), default=None)
             code.slots += 1
-            got = mention_code(best, kb, actors) if best else None
+            got = mention_code(best, kb) if best else None
             if best is not None:
                 code.predicted += 1
                 code.right += got == slot.code
@@ -183,11 +189,10 @@ def score_sets(sentences: list[GoldSentence], kb: KnowledgeBase) -> tuple[Counts
     code, both = Counts(), Counts()
     for sentence in sentences:
         annotation = annotations[sentence.id]
-        actors = {a.id: a for a in annotation.actors}
         gold = {s.code for s in sentence.slots}
         gold_pairs = {(s.code, s.sector) for s in sentence.slots if s.sector}
-        found = {c for m in annotation.mentions if (c := mention_code(m, kb, actors))}
-        found_pairs = {(mention_code(m, kb, actors), m.sector) for m in annotation.mentions if m.sector}
+        found = {c for m in annotation.mentions if (c := mention_code(m, kb))}
+        found_pairs = {(mention_code(m, kb), m.sector) for m in annotation.mentions if m.sector}
         code.slots += len(gold)
         code.predicted += len(found)
         code.right += len(gold & found)

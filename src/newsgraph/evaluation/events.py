@@ -39,7 +39,7 @@ from ..annotate import ArticleText, annotate
 from ..events.code import CONFLICT_TYPES
 from ..kb import KnowledgeBase, load_kb
 from ..records import Annotation, EventRecord, Participant
-from .actors import LEGACY_CODES, Counts, benchmark_file, mention_code
+from .actors import LEGACY_CODES, Counts, benchmark_file, coder_code, mention_code
 from .extraction import BenchmarkReport, SystemScore
 from .peers import published_peers
 
@@ -176,14 +176,8 @@ def code_sentences(sentences: list[GoldSentence], kb: KnowledgeBase) -> dict[str
 def party_code(party: Participant, kb: KnowledgeBase) -> str | None:
     """A party as event coders code it: its state, or IGO for an international body (the PLOVER
     gold writes IGO for international NGOs too; our own gold's NGO is read as IGO, see own_gold)."""
-    actor = kb.actors.get(party.actor_id) if party.actor_id else None
-    if (
-        actor is not None
-        and actor.kind == "organization"
-        and (actor.sector == "IGO" or actor.country is None)
-    ):
-        return "IGO"
-    return party.country or (party.code if party.code and re.fullmatch(r"[A-Z]{3}", party.code) else None)
+    state = party.code if party.code and re.fullmatch(r"[A-Z]{3}", party.code) else None
+    return coder_code(party.actor_id, party.country or state, kb)
 
 
 def plover_type(event: EventRecord) -> str:
@@ -270,9 +264,8 @@ def _claimant_code(event: EventRecord, annotation: Annotation, kb: KnowledgeBase
     not resolved, None for no claimant."""
     if event.attributed_to is None:
         return "UNK" if event.attributed_text else None
-    actors = {a.id: a for a in annotation.actors}
     mention = next((m for m in annotation.mentions if m.actor_id == event.attributed_to), None)
-    code = mention_code(mention, kb, actors) if mention is not None else None
+    code = mention_code(mention, kb) if mention is not None else None
     if code is None:
         actor = kb.actors.get(event.attributed_to)
         code = (actor.country or actor.code) if actor is not None else None

@@ -28,7 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..places.resolve import PlaceMention
 from ..records import ActorRecord, EventRecord, Mention, Participant
+from .dates import DateMention
 from .lexicon import Lexicon, Sense, lexicon_for
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl:subj"})
@@ -106,28 +108,6 @@ CONTEXT_PATTERNS = {name: re.compile(rf"\b(?:{words})\b", re.I) for name, words 
 
 
 @dataclass(slots=True)
-class PlaceSpan:
-    """A place named in the text, as the event coder needs it (built from places.PlaceMention)."""
-
-    text: str
-    start: int
-    end: int
-    name: str
-    country: str | None
-    lat: float | None
-    lon: float | None
-    kind: str = "city"
-
-
-@dataclass(slots=True)
-class DateSpan:
-    text: str
-    start: int
-    end: int
-    value: str
-
-
-@dataclass(slots=True)
 class _Trigger:
     head: Any
     """The token whose arguments are the event's (the verb, or the light verb)."""
@@ -166,8 +146,8 @@ def code_events(
     language: str | None,
     *,
     published: str | None = None,
-    dates: Sequence[DateSpan] = (),
-    places: Sequence[PlaceSpan] = (),
+    dates: Sequence[DateMention] = (),
+    places: Sequence[PlaceMention] = (),
     quotes: Sequence[Any] = (),
 ) -> list[EventRecord]:
     """Every event the article's sentences state. Needs a dependency parse: without one (no
@@ -473,8 +453,8 @@ def _code_trigger(
     context: _Context,
     article_id: str,
     published: str | None,
-    dates: Sequence[DateSpan],
-    places: Sequence[PlaceSpan],
+    dates: Sequence[DateMention],
+    places: Sequence[PlaceMention],
 ) -> EventRecord | None:
     head, sense = trigger.head, trigger.sense
     actors, recipients, used_pronoun = _parties(trigger, context)
@@ -1155,7 +1135,7 @@ def _modality(head: Any, noun: Any | None, context: _Context) -> tuple[str, bool
         if aux & FUTURE_AUX or "Tense=Fut" in str(token.morph):
             return "intended", False
         if aux & lexicon.hypothetical:
-            return ("intended" if reported and aux & {"would", "could"} else "hypothetical"), False
+            return ("intended" if reported and aux & {"would"} else "hypothetical"), False
         if token.i != head.i and _lemma(token) in lexicon.intent:
             return "intended", True
         if token.i != head.i and _lemma(token) in lexicon.negators:
@@ -1311,7 +1291,7 @@ def _contexts(sense: Sense, sentence_text: str) -> list[str]:
 
 
 def _date(
-    trigger: _Trigger, sentence: Any, dates: Sequence[DateSpan], published: str | None
+    trigger: _Trigger, sentence: Any, dates: Sequence[DateMention], published: str | None
 ) -> tuple[str | None, str | None]:
     """The date the sentence gives, nearest the trigger; else the publication date (no date_text)."""
     inside = [d for d in dates if sentence.start_char <= d.start and d.end <= sentence.end_char]
@@ -1338,13 +1318,13 @@ def _in_clause(token: Any, head: Any) -> bool:
 
 
 def _location(
-    trigger: _Trigger, sentence: Any, places: Sequence[PlaceSpan], parties: list[Participant]
+    trigger: _Trigger, sentence: Any, places: Sequence[PlaceMention], parties: list[Participant]
 ) -> dict[str, Any] | None:
     inside = [p for p in places if sentence.start_char <= p.start and p.end <= sentence.end_char]
     if not inside:
         return None
     doc = sentence.doc
-    scored: list[tuple[int, PlaceSpan]] = []
+    scored: list[tuple[int, PlaceMention]] = []
     party_texts = {p.text for p in parties}
     for place in inside:
         span = doc.char_span(place.start, place.end, alignment_mode="expand")
@@ -1355,14 +1335,21 @@ def _location(
             root.head.text.lower() in LOCATIVE_PREPS
             or any(c.dep_ == "case" and c.text.lower() in LOCATIVE_PREPS for c in root.children)
         )
-        if not locative and (place.text in party_texts or place.kind == "country"):
+        if not locative and (place.text in party_texts or place.place.kind == "country"):
             continue  # a country named without "in"/"à" is usually a party, not the scene
         own_clause = _in_clause(root, trigger.head)
-        if not own_clause and place.kind != "city":
+        if not own_clause and place.place.kind != "city":
             continue  # "in this part of Africa" inside a quote is not where the accusation was made
         scored.append(((0 if locative else 1) + (0 if own_clause else 2), place))
     if not scored:
         return None
     anchor = trigger.head.idx
     best = min(scored, key=lambda item: (item[0], abs(item[1].start - anchor)))[1]
-    return {"name": best.name, "country": best.country, "lat": best.lat, "lon": best.lon, "text": best.text}
+    where = best.place
+    return {
+        "name": where.name,
+        "country": where.country,
+        "lat": where.lat,
+        "lon": where.lon,
+        "text": best.text,
+    }

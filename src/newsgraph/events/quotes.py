@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..records import Mention
+from .lexicon import load_lexicons
 
 
 def _words(spaced: str) -> frozenset[str]:
@@ -76,24 +77,15 @@ class Quote:
 # --- lexicons -------------------------------------------------------------------------------------
 
 SPEECH_VERBS: dict[str, frozenset[str]] = {
-    "en": _words(
-        "say tell state announce declare add insist warn claim deny stress note write emphasize emphasise "
-        "explain argue assert affirm confirm reiterate remark reply respond acknowledge admit allege "
-        "maintain report tweet suggest underline underscore caution vow promise predict"
-    ),
-    "fr": _words(
-        "dire déclarer affirmer annoncer ajouter souligner estimer assurer indiquer expliquer préciser "
-        "insister avertir confier rappeler marteler poursuivre répondre lancer confirmer démentir nier "
-        "prévenir écrire noter relever signaler soutenir dénoncer réagir répéter admettre reconnaître "
-        "promettre"
-    ),
+    **{language: lexicon.speech for language, lexicon in load_lexicons().items() if lexicon.speech},
+    # Russian has no event lexicon (no dependency parse, no events): its list lives here
     "ru": _words(
         "заявить сказать сообщить отметить подчеркнуть добавить пояснить уточнить написать рассказать "
         "говорить заявлять сообщать отмечать подчёркивать"
     ),
 }
-"""Verbs that introduce speech, by language, as lemmas. The event coder reuses these to find who
-an event is attributed to."""
+"""Verbs that introduce speech, by language, as lemmas. English and French come from the event
+lexicon's ``speech`` lists, so the quote stage and the event coder's attribution share one list."""
 
 ACCORDING: dict[str, tuple[str, ...]] = {
     "en": ("according to",),

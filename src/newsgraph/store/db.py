@@ -378,6 +378,11 @@ class Store:
         )
         return shared
 
+    def iter_events(self) -> Iterator[dict[str, Any]]:
+        """Every event in article and text order, as ``events`` gives them."""
+        for row in self.db.query(_EVENTS_SQL + " order by e.article_id, e.evidence_start, e.id"):
+            yield _decode_event(row)
+
     def events(
         self,
         *,
@@ -392,12 +397,7 @@ class Store:
         """Events matching every filter given, newest first, each with its article's outlet and
         title and how many outlets reported the same real-world event. ``actor`` matches an actor
         id, a code (``RUS``) or part of an actor's name."""
-        sql = [
-            "select e.*, a.outlet, a.title, a.published, a.story_id,"
-            " (select count(distinct coalesce(x.outlet, x.id)) from events g join articles x on x.id = g.article_id"
-            "  where g.report_group = e.report_group) as reported_by"
-            " from events e join articles a on a.id = e.article_id where 1 = 1"
-        ]
+        sql = [_EVENTS_SQL, " where 1 = 1"]
         params: list[Any] = []
         if actor:
             sql.append(
@@ -587,6 +587,17 @@ def _day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(parts)
     except ValueError:
         return None
+
+
+_EVENTS_SQL = (
+    "select e.*, a.outlet, a.title, a.published, a.story_id,"
+    " substr(a.text, e.evidence_start + 1, e.evidence_end - e.evidence_start) as evidence_text,"
+    " (select count(distinct coalesce(x.outlet, x.id)) from events g join articles x on x.id = g.article_id"
+    "  where g.report_group = e.report_group) as reported_by"
+    " from events e join articles a on a.id = e.article_id"
+)
+"""An event with what readers want beside it: its article's outlet, title and date, the words of
+its evidence sentence, and how many outlets reported the same real-world event."""
 
 
 def _decode_event(row: dict[str, Any]) -> dict[str, Any]:
