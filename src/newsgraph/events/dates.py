@@ -194,11 +194,16 @@ WEEKDAYS_RU = {
     "субботу": 5, "суббота": 5, "воскресенье": 6,
 }  # fmt: skip
 
-NUMBERS_EN = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+SPELLED_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
+SPELLED_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
+}  # fmt: skip
+NUMBERS_EN = {"a": 1, "an": 1, **SPELLED_UNITS, **SPELLED_TENS, "hundred": 100}
 NUMBERS_FR = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
     "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
@@ -1247,15 +1252,6 @@ def _from_now(match: re.Match[str], context: Context) -> str | None:
     return _week_shift(base, count) if unit == "week" else _shifted_unit(base, unit, count)
 
 
-SPELLED_UNITS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-SPELLED_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90,
-}  # fmt: skip
 TWO_DIGITS = (
     rf"(?:(?:{_alternation(SPELLED_TENS)})(?:[\s-]+(?:{_alternation(k for k in SPELLED_UNITS if SPELLED_UNITS[k] < 10)}))?"
     rf"|(?:{_alternation(SPELLED_UNITS)}))"
