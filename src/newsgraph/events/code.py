@@ -675,10 +675,7 @@ def _prep_parties(
         return []
     objects = [c for c in prep.children if c.dep_ in ("pobj",)] if prep.dep_ == "prep" else [prep]
     parties: list[Participant] = []
-    for obj in objects:
-        place = context.mention_at.get(obj.i)
-        if place is not None and place.how == "capital" and place.sector == "CVL":
-            continue  # "arrested a journalist in Ouagadougou": a capital named as the scene
+    for obj in objects:  # (a capital named as the scene is no party: _phrase_parties drops it)
         parties += _phrase_parties(obj, context)[0]
     return parties
 
