@@ -24,7 +24,7 @@ from .places.resolve import find_place_spans, focus_countries, resolve_places
 from .records import Annotation
 
 LOGGER = logging.getLogger(__name__)
-ANNOTATOR_VERSION = 4
+ANNOTATOR_VERSION = 5
 """Bump when annotation changes enough that stored annotations should be redone."""
 _SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|\n\s*\n")
 

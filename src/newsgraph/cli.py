@@ -173,6 +173,11 @@ def _print_summary(summary: IngestSummary) -> None:
             f"annotated {summary.annotated} article(s): {summary.mentions} actor mention(s), "
             f"{summary.events} event(s), {summary.quotes} quote(s)"
         )
+    if summary.stories_new or summary.stories_joined:
+        out.print(
+            f"stories: {summary.stories_new} new, {summary.stories_joined} article(s) joined a stored story, "
+            f"{summary.near_duplicates} near-duplicate(s)"
+        )
 
 
 def _summary_json(summary: IngestSummary) -> dict[str, Any]:
@@ -193,6 +198,9 @@ def _summary_json(summary: IngestSummary) -> dict[str, Any]:
         "mentions": summary.mentions,
         "events": summary.events,
         "quotes": summary.quotes,
+        "stories_new": summary.stories_new,
+        "stories_joined": summary.stories_joined,
+        "near_duplicates": summary.near_duplicates,
     }
 
 
@@ -661,6 +669,29 @@ def evaluate_places_command(
     _report_evaluation(reports, as_json=as_json, check_floors=check_floors)
 
 
+@evaluate_app.command("stories")
+def evaluate_stories_command(
+    benchmarks: Annotated[
+        Path, typer.Option(help="Folder holding the public benchmarks.", file_okay=False)
+    ] = Path("../shared/benchmarks"),
+    demo_gold: Annotated[
+        Path, typer.Option(help="Story gold of the demo corpus (a checkout's tests/data); skipped if absent.")
+    ] = Path("tests/data/demo_expected.yaml"),
+    annotate: Annotated[
+        bool, typer.Option("--annotate/--no-annotate", help="Annotate FA-KES first (actors join the score).")
+    ] = True,
+    as_json: JsonOption = False,
+    check_floors: Annotated[bool, typer.Option(help="Exit 1 if a score is below its CI floor.")] = False,
+) -> None:
+    """Stories: SemEval-2022 Task 8 pair similarity, FA-KES and demo-corpus grouping."""
+    from .evaluation.stories import evaluate_stories
+
+    reports = evaluate_stories(
+        benchmarks, demo_gold=demo_gold if demo_gold.is_file() else None, annotate=annotate
+    )
+    _report_evaluation(reports, as_json=as_json, check_floors=check_floors)
+
+
 bench_app = typer.Typer(help="Speed and memory figures (printed, never asserted).", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 
@@ -793,6 +824,9 @@ def bench_ingest_command(
         )  # fmt: skip
     out.print(table)
     out.print("[dim]time ratio: this row's time over newsgraph ingest's on the same corpus[/dim]")
+
+
+from . import cli_stories  # noqa: E402, F401 - registers the story commands on ``app``
 
 
 def main() -> None:

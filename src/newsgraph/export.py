@@ -39,6 +39,7 @@ ARTICLE_EXTRA_FIELDS = (
     "provenance",
     "sources",
     "focus_countries",
+    "duplicate_of",
 )
 
 
@@ -154,10 +155,20 @@ def _quotes(store: Store) -> Iterator[dict[str, Any]]:
         yield {name: row.get(name) for name in (*QUOTE_FIELDS, *QUOTE_EXTRA_FIELDS)}
 
 
-def _table_rows(store: Store, table: str) -> Iterator[dict[str, Any]]:
-    if table not in store.db.table_names():
+STORY_FIELDS = ("id", "title", "article_ids", "first_published", "last_published", "languages")
+STORY_EXTRA_FIELDS = ("outlets", "first_day", "last_day")
+
+
+def story_record(story: dict[str, Any]) -> dict[str, Any]:
+    """A story as ``stories.jsonl`` holds it: the contract's fields, then ours."""
+    return {name: story.get(name) for name in (*STORY_FIELDS, *STORY_EXTRA_FIELDS)}
+
+
+def _stories(store: Store) -> Iterator[dict[str, Any]]:
+    if "stories" not in store.db.table_names():
         return
-    yield from store.db.query(f"select * from [{table}] order by rowid")
+    for story in store.stories():
+        yield story_record(story)
 
 
 def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
@@ -180,13 +191,11 @@ def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
 
 def export(store: Store, out_dir: Path) -> dict[str, int]:
     """Write every contract file to ``out_dir``; return the number of records per file."""
-    counts = {
+    return {
         "articles": write_jsonl(out_dir / "articles.jsonl", _articles(store)),
         "actors": write_jsonl(out_dir / "actors.jsonl", _actors(store)),
         "mentions": write_jsonl(out_dir / "mentions.jsonl", _mentions(store)),
         "events": write_jsonl(out_dir / "events.jsonl", _events(store)),
         "quotes": write_jsonl(out_dir / "quotes.jsonl", _quotes(store)),
+        "stories": write_jsonl(out_dir / "stories.jsonl", _stories(store)),
     }
-    for name in EXPORT_FILES[5:]:
-        counts[name] = write_jsonl(out_dir / f"{name}.jsonl", _table_rows(store, name))
-    return counts

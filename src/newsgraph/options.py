@@ -54,6 +54,8 @@ class IngestOptions:
     """User knowledge-base files (YAML, the shapes of ``newsgraph/data/kb``) that extend ours."""
     annotate: bool = True
     """Run the annotation stage (sentences, actors) on the new articles after ingesting them."""
+    stories: bool = True
+    """Group the new articles into stories after annotating them (needs ``annotate``)."""
     min_words: int = 25
     """Articles whose clean text has fewer words are refused: a headline or a stub is not news."""
     repeated_line_min_docs: int = 3

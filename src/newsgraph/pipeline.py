@@ -8,6 +8,7 @@ stores. Inputs already stored unchanged are recognised by their hash and not ext
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from .readers import read_input
 from .records import RawDocument, Skipped
 from .sources import InputFile, expand_inputs
 from .store import Store
+from .stories.stage import group_stories
 
 LOGGER = logging.getLogger(__name__)
 
@@ -58,6 +60,10 @@ class IngestSummary:
     events: int = 0
     quotes: int = 0
     mentions: int = 0
+    stories_new: int = 0
+    stories_joined: int = 0
+    """New articles that joined a story already stored."""
+    near_duplicates: int = 0
 
     @property
     def ok(self) -> bool:
@@ -106,6 +112,12 @@ def ingest(
         done = annotate_pending(store, options)
         summary.annotated, summary.mentions = done.articles, done.mentions
         summary.events, summary.quotes = done.events, done.quotes
+        if options.stories:
+            grouped = group_stories(store)
+            summary.stories_new, summary.stories_joined = grouped.new_stories, grouped.joined
+            summary.near_duplicates = grouped.duplicates
+            if grouped.error:
+                summary.notes.append(f"stories not grouped: {grouped.error}")
     return summary
 
 
@@ -218,6 +230,9 @@ def _ingest_one(
         store.record_input(
             document.source, document.raw_hash, status, EXTRACTOR_VERSION, article_id=article.id
         )
+        profile = context.outlets.by_name(article.outlet)
+        if profile is not None:
+            store.save_outlet(dataclasses.asdict(profile))
         if status == "new":
             summary.new += 1
             summary.new_ids.append(article.id)

@@ -395,7 +395,7 @@ def _phrase(
     # do not end on a preposition or a determiner
     while True:
         trimmed = re.sub(
-            r"\s*\b(of|for|to|in|at|on|with|de|du|des|à|au|aux|en|and|et|the|la|le|les)\s*$",
+            r"\s*\b(of|for|to|in|at|on|with|de|du|des|à|au|aux|en|and|et|the|an?|la|le|les|une?)\s*$",
             "",
             text[phrase.start : cursor],
             flags=re.I,

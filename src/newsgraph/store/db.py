@@ -23,6 +23,7 @@ import sqlite_utils
 from ..errors import StoreError
 from ..records import ActorRecord, Annotation, Article, Skipped
 from .migrations import migrate
+from .stories import StoryQueries
 
 _JSON_FIELDS = ("authors", "provenance", "repairs", "warnings")
 _ANNOTATION_JSON_FIELDS = ("focus_countries",)
@@ -70,7 +71,7 @@ def fts_query(text: str) -> str:
     return " ".join(parts)
 
 
-class Store:
+class Store(StoryQueries):
     """One newsgraph database file."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -392,6 +393,7 @@ class Store:
         until: str | None = None,
         outlet: str | None = None,
         modality: str | None = None,
+        story: str | None = None,
         limit: int = 100,
     ) -> list[dict[str, Any]]:
         """Events matching every filter given, newest first, each with its article's outlet and
@@ -412,6 +414,9 @@ class Store:
         if modality:
             sql.append(" and e.modality = ?")
             params.append(modality)
+        if story:
+            sql.append(" and a.story_id = ?")
+            params.append(story)
         if since:
             sql.append(" and e.date >= ?")
             params.append(since)

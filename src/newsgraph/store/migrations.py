@@ -212,6 +212,35 @@ def _events(db: sqlite_utils.Database) -> None:
         db.table("articles").add_column("focus_countries", str)
 
 
+def _stories(db: sqlite_utils.Database) -> None:
+    """Stories (one real-world story across outlets and languages), each article's story and
+    the copy it duplicates, the vectors clustering compares, and the outlet profiles seen."""
+    db.table("stories").create(
+        {
+            "id": str, "title": str, "first_published": str, "last_published": str, "languages": str,
+            "outlets": str, "article_count": int, "first_day": str, "last_day": str, "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )  # fmt: skip
+    articles = db.table("articles")
+    for column in ("duplicate_of", "story_score"):
+        if column not in articles.columns_dict:
+            articles.add_column(column, float if column == "story_score" else str)
+    articles.create_index(["story_id"], if_not_exists=True)
+    db.table("article_vectors").create(
+        {"article_id": str, "model": str, "vector": bytes}, pk="article_id", if_not_exists=True
+    )
+    db.table("outlets").create(
+        {
+            "name": str, "country": str, "ownership": str, "kind": str, "languages": str, "hosts": str,
+        },
+        pk="name",
+        if_not_exists=True,
+    )  # fmt: skip
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial: articles with full-text search, sources, inputs, errors, repeated lines", _initial),
     (
@@ -221,6 +250,7 @@ MIGRATIONS: list[Migration] = [
     ),
     (3, "annotations: sentences, actors, mentions, actor roles", _annotations),
     (4, "events, event parties, quotes, places, focus countries", _events),
+    (5, "stories, near-duplicates, article vectors, outlet profiles", _stories),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
