@@ -19,6 +19,8 @@ from newsgraph.export import (
     MENTION_FIELDS,
     QUOTE_EXTRA_FIELDS,
     QUOTE_FIELDS,
+    STORY_EXTRA_FIELDS,
+    STORY_FIELDS,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +67,7 @@ def test_every_export_file_and_article_field_is_documented() -> None:
         ("mentions.jsonl", (*MENTION_FIELDS, *MENTION_EXTRA_FIELDS)),
         ("events.jsonl", EVENT_FIELDS),
         ("quotes.jsonl", (*QUOTE_FIELDS, *QUOTE_EXTRA_FIELDS)),
+        ("stories.jsonl", (*STORY_FIELDS, *STORY_EXTRA_FIELDS)),
     ):
         section = EXPORT_DOC.split(f"## `{heading}`", 1)[1].split("\n## ", 1)[0]
         for field in fields:

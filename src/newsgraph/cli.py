@@ -475,7 +475,8 @@ def demo_command(
         "demo-export"
     ),
 ) -> None:
-    """Run the main job on the built-in demo corpus: ingest, summary, search, actors, events, export."""
+    """Run the main job on the built-in demo corpus: ingest, summary, search, actors, events,
+    stories and how each outlet tells one, export."""
     corpus = resources.files("newsgraph.demo")
     with resources.as_file(corpus) as demo_dir:
         options = IngestOptions(outlet_files=(Path(demo_dir) / "outlets.yaml",))
@@ -494,6 +495,15 @@ def demo_command(
     out.rule("events involving Russia (who did what to whom, with the sentence behind each)")
     events_command(db, actor="RUS", event_type=None, since=None, until=None, outlet=None, modality=None,
                    limit=8)  # fmt: skip
+    from .cli_stories import stories_command, story_command
+
+    out.rule("stories: the same event across outlets and languages")
+    stories_command(db, min_outlets=2, limit=20, rebuild=False, as_json=False)
+    with _open_store(db, readonly=True) as store:
+        widest = max(store.stories(), key=lambda s: (len(s["outlets"]), s["id"]), default=None)
+    if widest is not None:
+        out.rule("story: how each outlet tells the most widely covered one")
+        story_command(widest["id"], db, evidence=False, as_json=False)
     out.rule("export")
     export_command(db, out_dir)
     out.print(

@@ -52,7 +52,8 @@ def stories_command(
     if summary.articles:
         out.print(
             f"grouped {summary.articles} article(s): {summary.new_stories} new story(ies), "
-            f"{summary.joined} joined existing ones, {summary.duplicates} near-duplicate(s)"
+            f"{summary.joined} joined existing ones, {summary.duplicates} near-duplicate(s), "
+            f"{summary.merged} story(ies) merged into another"
         )
     if not records:
         out.print("no stories match")

@@ -229,6 +229,9 @@ def _stories(db: sqlite_utils.Database) -> None:
         if column not in articles.columns_dict:
             articles.add_column(column, float if column == "story_score" else str)
     articles.create_index(["story_id"], if_not_exists=True)
+    db.table("story_aliases").create(
+        {"id": str, "merged_into": str, "merged_at": str}, pk="id", if_not_exists=True
+    )
     db.table("article_vectors").create(
         {"article_id": str, "model": str, "vector": bytes}, pk="article_id", if_not_exists=True
     )

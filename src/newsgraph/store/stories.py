@@ -174,10 +174,28 @@ class StoryQueries:
             ],
         )  # fmt: skip
 
+    def merge_story(self, old: str, into: str) -> None:
+        """Move every article of story ``old`` to ``into``; ``old`` stays resolvable as an alias."""
+        self.db.execute("update articles set story_id = ? where story_id = ?", [into, old])
+        self.db.execute("delete from stories where id = ?", [old])
+        self.db.execute("update story_aliases set merged_into = ? where merged_into = ?", [into, old])
+        self.db.execute(
+            "insert or replace into story_aliases (id, merged_into, merged_at) values (?, ?, ?)",
+            [old, into, _now()],
+        )
+
+    def resolve_story_id(self, story_id: str) -> str:
+        """The current id of a story (ids of stories merged into another lead to it)."""
+        if "story_aliases" not in self.db.table_names():
+            return story_id
+        row = self.db.execute("select merged_into from story_aliases where id = ?", [story_id]).fetchone()
+        return str(row[0]) if row else story_id
+
     def clear_stories(self) -> None:
         """Forget every story (for ``stories --rebuild``); vectors are kept."""
         self.db.execute("update articles set story_id = null, story_score = null, duplicate_of = null")
         self.db.execute("delete from stories")
+        self.db.execute("delete from story_aliases")
 
     # --- what readers read -----------------------------------------------------------------
 
@@ -192,7 +210,8 @@ class StoryQueries:
         return [_decode_story(row, self) for row in self.db.query(sql, args)]
 
     def story(self, story_id: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("select * from stories where id = ?", [story_id]))
+        """A story by id (or by the id of a story since merged into it)."""
+        rows = list(self.db.query("select * from stories where id = ?", [self.resolve_story_id(story_id)]))
         return _decode_story(rows[0], self) if rows else None
 
     def story_articles(self, story_id: str) -> list[dict[str, Any]]:

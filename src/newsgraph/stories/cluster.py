@@ -14,8 +14,9 @@ the story whose coverage it is closest to, if it is close enough; otherwise it f
 To stop a chain of near neighbours from pulling unrelated articles together, the score of an
 article against a story is half its best match and half its average over the members, and
 the window is anchored at the story's first day rather than sliding with it. Story ids come from the founding article and never change, so links to a story
-stay valid as coverage grows; a story is never merged or split after the fact (``newsgraph
-stories --rebuild`` reclusters everything from scratch, in date order, deterministically).
+stay valid as coverage grows. An article that qualifies for two stories merges them into the
+one founded first (the other id is kept as an alias by the store); a story is never split
+(``newsgraph stories --rebuild`` reclusters everything from scratch, in date order).
 
 Near-duplicates (a syndicated copy, an aggregator's re-post with a new headline) are found
 inside the story by shingle containment: the share of one text's word 4-grams found in the
@@ -149,21 +150,25 @@ def story_score(article: StoryArticle, story: Story, params: ClusterParams) -> f
     return score
 
 
-def _best_story(
+def _matching_stories(
     article: StoryArticle, stories: Iterable[Story], params: ClusterParams
-) -> tuple[Story | None, float]:
-    best: Story | None = None
-    best_score = 0.0
+) -> list[tuple[Story, float]]:
+    """The stories ``article`` may join, best first."""
     need = params.link if article.day is not None else params.undated_link
+    found = []
     for story in stories:
-        if article.day is not None and not _in_window(story, article.day, params.window_days):
-            continue
         if not story.members:
             continue
+        if article.day is not None and not _in_window(story, article.day, params.window_days):
+            continue
         score = story_score(article, story, params)
-        if score >= need and score > best_score:
-            best, best_score = story, score
-    return best, best_score
+        if score >= need:
+            found.append((story, score))
+    return sorted(found, key=lambda pair: (-pair[1], pair[0].id))
+
+
+def _founded_first(story: Story) -> tuple[bool, dt.date, str]:
+    return (story.first_day is None, story.first_day or dt.date.max, story.id)
 
 
 def _duplicate_of(article: StoryArticle, story: Story, params: ClusterParams) -> str | None:
@@ -178,29 +183,63 @@ def _duplicate_of(article: StoryArticle, story: Story, params: ClusterParams) ->
     return None
 
 
+@dataclass(slots=True)
+class Grouping:
+    assignments: list[Assignment] = field(default_factory=list)
+    merges: dict[str, str] = field(default_factory=dict)
+    """Story id -> the id of the story it was merged into (an article bridged them)."""
+
+
 def assign(
     new: Sequence[StoryArticle], stories: list[Story], params: ClusterParams | None = None
-) -> list[Assignment]:
+) -> Grouping:
     """Put every article of ``new`` into a story of ``stories`` (founding new ones as needed).
 
     ``stories`` is updated in place; articles are taken in date order (undated last), so the
-    result does not depend on the order they were read in.
+    result does not depend on the order they were read in. An article that qualifies for two
+    stories or more joins them into one, kept under the id of the story founded first: coverage
+    that arrived split (the two outlets that wrote first used different words) is made whole
+    when the article that bridges them arrives.
     """
     params = params or ClusterParams()
     ordered = sorted(new, key=lambda a: (a.day is None, a.day or dt.date.min, a.article_id))
-    assignments: list[Assignment] = []
+    grouping = Grouping()
     for article in ordered:
-        story, score = _best_story(article, stories, params)
-        if story is None:
-            story = Story(story_id_for(article.article_id))
+        matches = _matching_stories(article, stories, params)
+        if not matches:
+            story, score, duplicate = Story(story_id_for(article.article_id)), 1.0, None
             stories.append(story)
-            score = 1.0
-            duplicate = None
         else:
+            score = matches[0][1]
+            story = min((s for s, _ in matches), key=_founded_first)
+            for other, _ in matches:
+                if other is not story:
+                    _merge(other, story, stories, grouping.merges)
             duplicate = _duplicate_of(article, story, params)
         story.add(article)
-        assignments.append(Assignment(article.article_id, story.id, round(score, 4), duplicate))
-    return assignments
+        grouping.assignments.append(Assignment(article.article_id, story.id, round(score, 4), duplicate))
+    final = {}
+    for old in grouping.merges:  # follow chains: a story merged into one merged later
+        target = old
+        while target in grouping.merges:
+            target = grouping.merges[target]
+        final[old] = target
+    grouping.merges = final
+    grouping.assignments = [
+        Assignment(a.article_id, final.get(a.story_id, a.story_id), a.score, a.duplicate_of)
+        for a in grouping.assignments
+    ]
+    return grouping
+
+
+def _merge(source: Story, target: Story, stories: list[Story], merges: dict[str, str]) -> None:
+    for member in source.members:
+        target.add(member)
+    for day in (source.first_day, source.last_day):
+        if day is not None:
+            target.add_day(day)
+    stories.remove(source)
+    merges[source.id] = target.id
 
 
 def story_title(story: Story, prefer_language: str = "en") -> str | None:
@@ -228,7 +267,7 @@ _DATELINE = re.compile(
 def _headline(lead: str, limit: int = 110) -> str | None:
     """For an article without a title: its first sentence, cut at a word near ``limit``."""
     body = _DATELINE.sub("", lead.strip(), count=1) or lead.strip()
-    first = re.split(r"(?<=[a-z\d»”\"')][.!?])\s+", body, maxsplit=1)[0]
+    first = re.split(r"(?:(?<=\w\w[.!?])|(?<=[»”\"')][.!?]))\s+", body, maxsplit=1)[0]
     if len(first) > limit:
         cut = first.rfind(" ", 0, limit)
         first = first[: cut if cut > limit // 2 else limit].rstrip(",;: ") + "…"

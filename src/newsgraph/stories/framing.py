@@ -67,7 +67,7 @@ def _term_pattern(terms: list[str], where: str) -> re.Pattern[str]:
     parts = []
     for term in sorted({str(t).strip().casefold() for t in terms if str(t).strip()}, key=len, reverse=True):
         prefix = term.endswith("*")
-        words = [re.escape(w) for w in term.rstrip("*").split()]
+        words = [re.escape(w).replace("'", "['’]") for w in term.rstrip("*").split()]
         if not words:
             raise ConfigError(f"empty term in {where}")
         parts.append(r"\s+".join(words) + (r"\w*" if prefix else ""))
@@ -169,6 +169,7 @@ def compare_story(store: Store, story_id: str, *, kb: KnowledgeBase | None = Non
     story = store.story(story_id)
     if story is None:
         return None
+    story_id = story["id"]  # the id may have been one of a story since merged into this one
     kb = kb or load_kb(())
     lexicon = load_framing_lexicon()
     articles = {a["id"]: a for a in store.story_articles(story_id)}
@@ -221,7 +222,9 @@ def _outlet_entry(
 
 def _party(parties: list[dict[str, Any]]) -> str:
     """Codes where the parties have them (the same in every language), else their words."""
-    names = dict.fromkeys(p.get("code") or " ".join((p.get("text") or "?").split()) for p in parties)
+    names = dict.fromkeys(
+        p.get("code") or " ".join(re.sub(r"[«»“”\"]", " ", p.get("text") or "?").split()) for p in parties
+    )
     return ", ".join(names) or "—"
 
 

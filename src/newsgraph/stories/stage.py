@@ -34,6 +34,8 @@ class StorySummary:
     joined: int = 0
     """Of the articles, those that joined a story that already existed before this run."""
     duplicates: int = 0
+    merged: int = 0
+    """Stories merged into another because a new article bridged them."""
     embedded: int = 0
     failed: int = 0
     error: str | None = None
@@ -131,7 +133,11 @@ def group_stories(
             return summary
         stories = _existing_stories(store, new, params)
         known = {s.id for s in stories}
-        for assignment in assign(new, stories, params):
+        grouping = assign(new, stories, params)
+        for old, new_id in grouping.merges.items():
+            store.merge_story(old, new_id)
+        summary.merged = len(grouping.merges)
+        for assignment in grouping.assignments:
             store.assign_story(
                 assignment.article_id, assignment.story_id, assignment.score, assignment.duplicate_of
             )
