@@ -16,11 +16,23 @@ from newsgraph.evaluation.events import evaluate_events
 from newsgraph.evaluation.extraction import evaluate_extraction
 from newsgraph.evaluation.floors import below_floor, load_floors
 from newsgraph.evaluation.geo import evaluate_geoparsing
+from newsgraph.evaluation.stories import evaluate_stories
 from newsgraph.evaluation.timex import evaluate_tempeval
 
 pytestmark = [pytest.mark.evaluation, pytest.mark.slow]
 
-OTHER_STAGES = ("actors_", "events_", "tempeval3_", "lgl", "geowebnews", "trnews")
+OTHER_STAGES = (
+    "actors_",
+    "events_",
+    "tempeval3_",
+    "lgl",
+    "geowebnews",
+    "trnews",
+    "semeval2022",
+    "fakes",
+    "demo_",
+)
+DEMO_GOLD = Path(__file__).parent / "data" / "demo_expected.yaml"
 RUNNERS = sorted({name.split("_")[0] for name in load_floors() if not name.startswith(OTHER_STAGES)})
 
 
@@ -50,6 +62,7 @@ def test_actor_attribution_holds_its_floors(benchmarks_dir: Path) -> None:
         ("events", lambda root: evaluate_events(root)),
         ("dates", lambda root: evaluate_tempeval(root)),
         ("places", lambda root: evaluate_geoparsing(root)),
+        ("stories", lambda root: evaluate_stories(root, demo_gold=DEMO_GOLD)),
     ],
 )
 def test_event_stage_scores_hold_their_floors(benchmarks_dir: Path, name: str, run: Any) -> None:

@@ -154,13 +154,18 @@ def test_an_actor_stage_database_is_migrated_and_annotated_again(
     source = sqlite3.connect(exported["db"])
     source.backup(target := sqlite3.connect(db))
     source.close()
-    for table in ("events", "event_actors", "quotes", "places"):
+    for table in ("events", "event_actors", "quotes", "places", "stories", "story_aliases", "article_vectors",
+                  "outlets"):  # fmt: skip
         target.execute(f"drop table {table}")
-    target.execute("alter table articles drop column focus_countries")
-    target.execute("delete from _migrations where id = 4")
+    for column in ("focus_countries", "duplicate_of", "story_score"):
+        target.execute(f"alter table articles drop column {column}")
+    target.execute("update articles set story_id = null")
+    target.execute("delete from _migrations where id >= 4")
     target.execute("update articles set annotated = 3")
     target.commit()
     target.close()
     _invoke("annotate", "--db", str(db))
     _invoke("export", "--db", str(db), "--out", str(tmp_path / "out"))
     assert len(_read(tmp_path / "out" / "events.jsonl")) == len(exported["events"])
+    stories = _read(tmp_path / "out" / "stories.jsonl")  # the migrated database is grouped too
+    assert stories and all(a["story_id"] for a in _read(tmp_path / "out" / "articles.jsonl"))

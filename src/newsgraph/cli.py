@@ -252,17 +252,20 @@ def annotate_command(
 ) -> None:
     """Annotate stored articles: sentences and actor mentions (the new ones, or all with --redo)."""
     from .pipeline import annotate_pending
+    from .stories.stage import group_stories
 
     try:
         options = _build_options([], [], 16.0, 25, kb)
         with _open_store(db) as store:
             done = annotate_pending(store, options, redo=redo)
+            grouped = group_stories(store)
     except NewsgraphError as exc:
         raise _fail(exc.reason) from exc
     if as_json:
         out.print_json(data={"articles": done.articles, "mentions": done.mentions, "roles": done.roles,
                              "parsed": done.parsed, "failed": done.failed, "events": done.events,
-                             "quotes": done.quotes, "shared_events": done.shared_events})  # fmt: skip
+                             "quotes": done.quotes, "shared_events": done.shared_events,
+                             "stories_new": grouped.new_stories, "stories_joined": grouped.joined})  # fmt: skip
         return
     out.print(
         f"annotated {done.articles} article(s) ({done.parsed} parsed, the rest by the knowledge base alone): "
@@ -270,6 +273,12 @@ def annotate_command(
         f"{done.quotes} quote(s); {done.shared_events} event(s) reported by more than one article"
         + (f"; {done.failed} failed (see the errors table)" if done.failed else "")
     )
+    if grouped.articles or grouped.error:
+        out.print(
+            f"stories: {grouped.new_stories} new, {grouped.joined} article(s) joined a stored story"
+            if not grouped.error
+            else f"stories not grouped: {escape(grouped.error)}"
+        )
 
 
 @app.command("events")
@@ -771,6 +780,35 @@ def bench_actors_command(
                       f"{r.ratio:.2f}×")  # fmt: skip
     out.print(table)
     out.print(f"knowledge base load (once per process): {kb_seconds:.2f} s; target: time ratio ≤ 1.3×")
+
+
+@bench_app.command("stories")
+def bench_stories_command(
+    benchmarks: NewsTextsOption = Path("../shared/benchmarks"),
+    docs: DocsOption = 100,
+    repeat: RepeatOption = 2,
+    as_json: JsonOption = False,
+) -> None:
+    """Articles/s of the story stage (vectors, shingles, grouping) beside the bare embedding model."""
+    import dataclasses
+
+    from .bench_stories import bench_stories
+
+    try:
+        row = bench_stories(benchmarks, docs=docs, repeat=repeat)
+    except NewsgraphError as exc:
+        raise _fail(exc.reason) from exc
+    if as_json:
+        out.print_json(data={**dataclasses.asdict(row), "articles_per_second": row.articles_per_second,
+                             "ratio": row.ratio})  # fmt: skip
+        return
+    out.print(
+        f"{row.articles} articles (MasakhaNEWS en + fr) → {row.stories} stories\n"
+        f"story stage in memory: {row.stage_seconds:.2f} s ({row.articles_per_second:.1f} articles/s)\n"
+        f"  of which grouping alone: {row.grouping_seconds:.3f} s\n"
+        f"bare model on the same leads: {row.model_seconds:.2f} s\n"
+        f"ratio stage / bare model: {row.ratio:.2f}×   peak RSS: {row.peak_rss_mb:.0f} MB"
+    )
 
 
 @bench_app.command("ingest")
