@@ -45,6 +45,7 @@ def stories_command(
         if summary.error:
             raise _fail(f"stories not grouped: {summary.error}")
         rows = store.stories(min_outlets=min_outlets, limit=limit)
+        profiles = store.outlet_profiles()
     records = [story_record(r) for r in rows]
     if as_json:
         out.print_json(data=records)
@@ -64,7 +65,7 @@ def stories_command(
         if r["last_day"] and r["last_day"] != r["first_day"]:
             days += f" … {r['last_day'][5:]}"
         table.add_row(
-            r["id"], days, str(len(r["article_ids"])), escape(", ".join(r["outlets"]) or "?"),
+            r["id"], days, str(len(r["article_ids"])), escape(", ".join(_labelled(o, profiles) for o in r["outlets"]) or "?"),
             ", ".join(r["languages"]), escape(r["title"] or ""),
         )  # fmt: skip
     out.print(table)
@@ -94,6 +95,13 @@ def story_command(
         out.print_json(data=framing)
         return
     _print_framing(framing, evidence)
+
+
+def _labelled(outlet: str, profiles: dict[str, dict[str, Any]]) -> str:
+    """ "TASS (RUS state)": the outlet with its country and ownership, when the table knows them."""
+    profile = profiles.get(outlet) or {}
+    label = " ".join(x for x in (profile.get("country"), profile.get("ownership")) if x)
+    return f"{outlet} ({label})" if label else outlet
 
 
 def _cell(items: list[str], limit: int = 3) -> str:

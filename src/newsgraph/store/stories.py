@@ -202,7 +202,7 @@ class StoryQueries:
     def stories(self, *, limit: int | None = None, min_outlets: int = 1) -> list[dict[str, Any]]:
         """Stories oldest first, each with its article ids (in publication order)."""
         sql = "select * from stories where json_array_length(outlets) >= ?"
-        sql += " order by coalesce(first_day, first_published, ''), id"
+        sql += " order by first_day is null, first_day, first_published, id"
         args: list[Any] = [min_outlets]
         if limit:
             sql += " limit ?"
