@@ -107,6 +107,22 @@ class StoryQueries:
                 out[article_id].append(date)
         return out
 
+    def event_signatures(self, ids: Sequence[str]) -> dict[str, set[str]]:
+        """Per article, its events as "TYPE|actor codes>recipient codes|day", for events with a
+        day and at least one coded party (an uncoded "attack" on an unknown day says little)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for chunk in _chunks(ids):
+            marks = ",".join("?" for _ in chunk)
+            for article_id, event, actors, recipients, date in self.db.execute(
+                f"select article_id, event, coalesce(actor_codes, ''), coalesce(recipient_codes, ''), date"
+                f" from events where length(date) = 10 and modality != 'negated' and article_id in ({marks})"
+                f" and (coalesce(actor_codes, '') != '' or coalesce(recipient_codes, '') != '')",
+                list(chunk),
+            ):
+                parties = " ".join(sorted(actors.split())) + ">" + " ".join(sorted(recipients.split()))
+                out[article_id].add(f"{event}|{parties}|{date}")
+        return out
+
     def story_members(self, first_day: str | None, last_day: str | None) -> list[dict[str, Any]]:
         """Articles of the stories whose days overlap [first_day, last_day] (all if both None)."""
         sql = (

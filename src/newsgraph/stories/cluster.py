@@ -7,7 +7,8 @@ the story whose coverage it is closest to, if it is close enough; otherwise it f
 - the cosine of the two articles' title-and-lead vectors (multilingual, see ``embed``): the
   main signal, and the only one that works across languages without shared words;
 - the named actors both articles mention (people, organisations, armed groups: states are too
-  common in a topical corpus to tell two Mali stories apart);
+  common in a topical corpus to tell two Mali stories apart), and the event signatures both
+  report (type, party codes, day);
 - the calendar: only stories that began within ``window_days`` of the article's day are
   candidates, because two ambushes in the same region a month apart are two stories.
 
@@ -52,6 +53,8 @@ class ClusterParams:
     """Added to the cosine per shared named actor (people, organisations, armed groups) ..."""
     max_actor_bonus: float = 0.045
     """... up to this much."""
+    event_bonus: float = 0.02
+    """Added when both articles report an event with the same type, party codes and day."""
     duplicate_containment: float = 0.6
     """Share of the shorter text's word 4-grams found in the other: a near-duplicate."""
     duplicate_cosine: float = 0.9
@@ -71,6 +74,8 @@ class StoryArticle:
     actors: frozenset[str] = frozenset()
     """Named actors (not states) the article mentions."""
     shingles: frozenset[int] = frozenset()
+    events: frozenset[str] = frozenset()
+    """Event signatures: type, party codes and day ("ASSAULT|SYR>|2017-04-05")."""
     lead: str = ""
     """The title-and-lead text that was embedded (a headline for an untitled story)."""
 
@@ -124,10 +129,14 @@ def containment(a: frozenset[int], b: frozenset[int]) -> float:
 
 
 def pair_score(a: StoryArticle, b: StoryArticle, params: ClusterParams) -> float:
-    """Cosine of the two vectors, plus a small bonus per named actor both mention."""
+    """Cosine of the two vectors, plus a small bonus per named actor both mention and one for
+    reporting an event with the same signature (type, parties, day)."""
     cosine = float(np.dot(a.vector, b.vector))
     shared = len(a.actors & b.actors)
-    return cosine + min(params.max_actor_bonus, shared * params.actor_bonus)
+    bonus = min(params.max_actor_bonus, shared * params.actor_bonus)
+    if a.events & b.events:
+        bonus += params.event_bonus
+    return cosine + bonus
 
 
 def _in_window(story: Story, day: dt.date, window: int) -> bool:

@@ -179,6 +179,7 @@ def compare_story(store: Store, story_id: str, *, kb: KnowledgeBase | None = Non
     sentences = {aid: _Sentences(a["text"] or "", spans.get(aid, [])) for aid, a in articles.items()}
     outlet_of = {aid: a["outlet"] or NO_OUTLET for aid, a in articles.items()}
     profiles = store.outlet_profiles()
+    mentions = store.story_mentions(story_id)
     outlets = sorted(set(outlet_of.values()), key=lambda o: (min(
         (a["published"] or "9999") for a in articles.values() if outlet_of[a["id"]] == o), o))  # fmt: skip
     return {
@@ -197,11 +198,11 @@ def compare_story(store: Store, story_id: str, *, kb: KnowledgeBase | None = Non
         },
         "outlets": [_outlet_entry(name, profiles.get(name), articles, outlet_of) for name in outlets],
         "events": _events(store, story_id, outlets, outlet_of),
-        "naming": _naming(store.story_mentions(story_id), articles, outlet_of, kb),
+        "naming": _naming(mentions, articles, outlet_of, kb),
         "loaded_terms": _loaded_terms(articles, outlet_of, sentences, lexicon),
         "markers": _markers(articles, outlet_of, sentences, lexicon),
         "quotes": _quotes(store.story_quotes(story_id), outlet_of),
-        "tone": _tones(store.story_mentions(story_id), articles, outlet_of, sentences, lexicon),
+        "tone": _tones(mentions, articles, outlet_of, sentences, lexicon),
     }
 
 

@@ -74,6 +74,7 @@ def _articles(store: Store, rows: list[dict[str, Any]], summary: StorySummary) -
     vectors = _vectors(store, rows, summary)
     actors = store.named_actors(ids)
     days = store.event_days(ids)
+    events = store.event_signatures(ids)
     return [
         StoryArticle(
             article_id=r["id"],
@@ -84,6 +85,7 @@ def _articles(store: Store, rows: list[dict[str, Any]], summary: StorySummary) -
             vector=vectors[r["id"]],
             actors=frozenset(actors.get(r["id"], ())),
             shingles=shingles(r["text"] or ""),
+            events=frozenset(events.get(r["id"], ())),
             lead=lead_text(r["title"], r["text"] or ""),
         )
         for r in rows
