@@ -412,3 +412,29 @@ def test_story_on_a_database_without_stories_is_a_clear_error(tmp_path: Path) ->
     result = CliRunner().invoke(app, ["story", "s123", "--db", str(db)])
     assert result.exit_code == 1 and "no story" in result.output
     assert yaml.safe_load(CliRunner().invoke(app, ["stories", "--db", str(db), "--json"]).output) == []
+
+
+def test_a_russian_report_joins_the_english_and_french_coverage(demo_db: Path, tmp_path: Path) -> None:
+    """Our own Russian text about the demo's helicopter delivery (story E1): the multilingual
+    vectors put it with the English and French reports of the same event."""
+    db = tmp_path / "demo.db"
+    with Store(demo_db) as source, Store(db) as copy:
+        source.db.conn.backup(copy.db.conn)
+    text = (
+        "Россия передала Мали новую партию военной техники: два транспортно-боевых вертолёта и "
+        "несколько бронированных машин. Церемония передачи прошла на авиабазе в Бамако в присутствии "
+        "министра обороны Мали Садио Камары и посла России. Малийские военные заявили, что вертолёты "
+        "позволят быстрее перебрасывать войска на север страны, где продолжаются нападения боевиков. "
+        "Переходное правительство Мали благодарит Москву за выполнение своих обязательств."
+    )
+    record = {"title": "Россия передала Мали вертолёты и бронетехнику", "text": text,
+              "published": "2025-03-11", "outlet": "Sever Press Agency"}  # fmt: skip
+    source_file = tmp_path / "ru.jsonl"
+    source_file.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    with Store(db) as store:
+        summary = ingest([str(source_file)], store, IngestOptions(outlet_files=(DEMO / "outlets.yaml",)))
+        assert (summary.new, summary.stories_new, summary.stories_joined) == (1, 0, 1)
+        story_id = store.db.execute("select story_id from articles where language = 'ru'").fetchone()[0]
+        story = store.story(story_id)
+    assert story is not None and "ru" in story["languages"] and {"en", "fr"} <= set(story["languages"])
+    assert "helicopter" in (story["title"] or "").casefold()

@@ -2,8 +2,9 @@
 
 * **SemEval-2022 Task 8** (multilingual news article similarity; the text-bearing sample the
   winning team published, original pairs only: about 800 per file in de, en, es, tr, pl, ar,
-  fr and de-en). Our pair similarity is the cosine of the two articles' title-and-lead vectors,
-  the signal story grouping rests on. Metric: Pearson r with the annotators' ``Overall`` score
+  fr and de-en). Our pair similarity is the cosine of the two articles' title-and-lead vectors
+  (plus the grouping's cross-language offset for the de-en pairs), the signal story grouping
+  rests on. Metric: Pearson r with the annotators' ``Overall`` score
   (sign flipped: 1 there means "very similar"), as the task scored it; and same-story F1 with
   ``Overall`` <= 1.5 as positive and our cosine >= ``SAME_STORY_COSINE`` as predicted. The
   threshold was chosen on the sample's training file; only the testing file is scored.
@@ -36,12 +37,14 @@ from ..errors import BenchmarkMissing
 from ..options import IngestOptions
 from ..pipeline import ingest
 from ..store import Store
+from ..stories.cluster import ClusterParams
 from ..stories.embed import embed, lead_text
 from .extraction import BenchmarkReport, SystemScore
 from .peers import published_peers
 
 SAME_STORY_COSINE = 0.90
-"""Chosen on the SemEval sample's training file (F1 0.670 there; 0.88 gives 0.664, 0.91 0.629)."""
+"""Chosen on the SemEval sample's training file (F1 0.691 there with the cross-language offset;
+without it 0.670 at 0.90, 0.664 at 0.88, 0.629 at 0.91)."""
 LEAD_CHARS = 600
 
 
@@ -120,7 +123,11 @@ def evaluate_semeval(benchmarks: Path, limit: int | None = None) -> BenchmarkRep
     pairs = semeval_pairs(benchmarks)[:limit]
     first = embed([lead_text(None, p["text1"], LEAD_CHARS) for p in pairs])
     second = embed([lead_text(None, p["text2"], LEAD_CHARS) for p in pairs])
-    similarity = [float(np.dot(a, b)) for a, b in zip(first, second, strict=True)]
+    offset = ClusterParams().cross_language  # the pair score story grouping uses, without actors
+    similarity = [
+        float(np.dot(a, b)) + (offset if p["lang1"] != p["lang2"] else 0.0)
+        for a, b, p in zip(first, second, pairs, strict=True)
+    ]
     overall = [float(p["Overall"]) for p in pairs]
     counts = PairCounts(
         tp=sum(s >= SAME_STORY_COSINE and o <= 1.5 for s, o in zip(similarity, overall, strict=True)),
