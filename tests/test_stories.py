@@ -438,3 +438,34 @@ def test_a_russian_report_joins_the_english_and_french_coverage(demo_db: Path, t
         story = store.story(story_id)
     assert story is not None and "ru" in story["languages"] and {"en", "fr"} <= set(story["languages"])
     assert "helicopter" in (story["title"] or "").casefold()
+
+
+def test_a_damaged_stored_vector_is_embedded_again(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    with Store(demo_db) as source, Store(db) as copy:
+        source.db.conn.backup(copy.db.conn)
+    with Store(db) as store:
+        before = dict(store.db.execute("select id, story_id from articles").fetchall())
+        store.db.execute("update article_vectors set vector = x'00ff' where rowid % 3 = 0")
+        store.db.conn.commit()
+        summary = stage.group_stories(store, rebuild=True)
+        after = dict(store.db.execute("select id, story_id from articles").fetchall())
+        assert summary.embedded > 0 and summary.articles == len(before)
+        assert len(set(after.values())) == len(set(before.values()))
+
+
+def test_a_bug_in_the_story_stage_does_not_undo_the_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(stage, "assign", broken)
+    source = tmp_path / "news.jsonl"
+    source.write_text(json.dumps({"title": "Niger", "text": "Niger and Benin traded accusations on Sunday "
+                                  "after a pipeline blast near the border, officials said. " * 3}) + "\n")  # fmt: skip
+    with Store(tmp_path / "news.db") as store:
+        summary = ingest([str(source)], store)
+        assert summary.new == 1 and summary.annotated == 1
+        assert any("internal error while grouping stories: RuntimeError: boom" in n for n in summary.notes)
+        assert store.article_count() == 1

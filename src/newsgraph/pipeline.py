@@ -26,7 +26,7 @@ from .readers import read_input
 from .records import RawDocument, Skipped
 from .sources import InputFile, expand_inputs
 from .store import Store
-from .stories.stage import group_stories
+from .stories.stage import StorySummary, group_stories
 
 LOGGER = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def ingest(
         summary.annotated, summary.mentions = done.articles, done.mentions
         summary.events, summary.quotes = done.events, done.quotes
         if options.stories:
-            grouped = group_stories(store)
+            grouped = _group_stories_safely(store)
             summary.stories_new, summary.stories_joined = grouped.new_stories, grouped.joined
             summary.near_duplicates = grouped.duplicates
             if grouped.error:
@@ -169,6 +169,17 @@ def annotate_pending(
             store.fill_person_roles()
             summary.shared_events = store.link_events()
     return summary
+
+
+def _group_stories_safely(store: Store) -> StorySummary:
+    """The story stage must not take the ingest down with it: the articles are stored already."""
+    try:
+        return group_stories(store)
+    except NewsgraphError as exc:
+        return StorySummary(error=exc.reason)
+    except Exception as exc:  # a bug in one stage is logged and reported, the batch stands
+        LOGGER.exception("story grouping failed")
+        return StorySummary(error=f"internal error while grouping stories: {type(exc).__name__}: {exc}"[:300])
 
 
 def _count_repeated_lines(files: list[InputFile], store: Store, options: IngestOptions) -> None:

@@ -58,7 +58,12 @@ def _day(published: str | None, event_days: list[str]) -> dt.date | None:
 
 def _vectors(store: Store, rows: list[dict[str, Any]], summary: StorySummary) -> dict[str, np.ndarray]:
     ids = [r["id"] for r in rows]
-    stored = {k: from_blob(v) for k, v in store.vectors(ids, MODEL_NAME).items()}
+    stored: dict[str, np.ndarray] = {}
+    for article_id, blob in store.vectors(ids, MODEL_NAME).items():
+        try:
+            stored[article_id] = from_blob(blob)
+        except EmbeddingError:  # a damaged row: embed the article again rather than fail
+            LOGGER.warning("stories: stored vector of %s is damaged; embedding it again", article_id)
     missing = [r for r in rows if r["id"] not in stored]
     if missing:
         fresh = embed([lead_text(r["title"], r["text"] or "") for r in missing])
