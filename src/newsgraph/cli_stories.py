@@ -219,3 +219,41 @@ def _print_evidence(framing: dict[str, Any]) -> None:
         for item in markers["items"]:
             out.print(f"  {escape(outlet)} [yellow]{escape(item['marker'])}[/yellow]: "
                       f"“{escape(item['sentence']['text'])}” [dim]{item['article_id']}[/dim]")  # fmt: skip
+
+
+@app.command("serve")
+def serve_command(
+    db: DbOption = Path("newsgraph.db"),
+    host: Annotated[
+        str, typer.Option(help="Address to bind; anything but loopback needs --token.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            help="Require this token (?token=, a Bearer header or the cookie it sets).",
+            envvar="NEWSGRAPH_TOKEN",
+        ),
+    ] = None,
+) -> None:
+    """The dashboard and HTTP API over the database, read-only (pages have JSON twins under /api)."""
+    import ipaddress
+
+    import uvicorn
+
+    from .web.app import create_app
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not token:
+        raise _fail(
+            f"binding {host} exposes the database beyond this machine: give --token (or NEWSGRAPH_TOKEN)"
+        )
+    try:
+        web = create_app(db, token=token)
+    except NewsgraphError as exc:
+        raise _fail(exc.reason) from exc
+    out.print(f"newsgraph dashboard on http://{host}:{port}/ (read-only; Ctrl-C stops)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -394,6 +394,7 @@ class Store(StoryQueries):
         outlet: str | None = None,
         modality: str | None = None,
         story: str | None = None,
+        article: str | None = None,
         limit: int = 100,
     ) -> list[dict[str, Any]]:
         """Events matching every filter given, newest first, each with its article's outlet and
@@ -417,6 +418,9 @@ class Store(StoryQueries):
         if story:
             sql.append(" and a.story_id = ?")
             params.append(story)
+        if article:
+            sql.append(" and e.article_id = ?")
+            params.append(article)
         if since:
             sql.append(" and e.date >= ?")
             params.append(since)

@@ -1,0 +1,252 @@
+"""The HTTP app behind ``newsgraph serve``: HTML pages and their JSON twins over one database.
+
+Every page ``/X`` has a twin ``/api/X`` that returns the same data as JSON, computed by the same
+function of ``queries``; lists also download as CSV or JSONL (``?format=csv``). The app only
+reads: the database is opened read-only for each request (WAL mode lets ``ingest`` write at the
+same time). Security: Jinja2 escapes every value, the Content-Security-Policy allows no inline
+script and nothing from another origin, and a token is required whenever one is configured
+(``serve`` requires one for any bind that is not loopback).
+"""
+
+import csv
+import hmac
+import io
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from ..errors import NewsgraphError
+from ..store import Store
+from ..store.db import HIT_END, HIT_START
+from . import queries
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+TOKEN_COOKIE = "newsgraph_token"
+
+
+def _web_dir() -> Path:
+    return Path(str(resources.files("newsgraph.web")))
+
+
+class _Security(BaseHTTPMiddleware):
+    """Security headers on every response; the token, when one is set, on every request."""
+
+    def __init__(self, app: Any, token: str | None) -> None:
+        super().__init__(app)
+        self.token = token
+
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        given = None
+        if self.token:
+            given = (
+                request.query_params.get("token")
+                or request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+                or request.cookies.get(TOKEN_COOKIE)
+            )
+            if not given or not hmac.compare_digest(given, self.token):
+                return PlainTextResponse("a valid token is required (?token=...)", status_code=401)
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        if self.token and request.query_params.get("token"):
+            response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
+        return response
+
+
+def create_app(db: Path, *, token: str | None = None) -> FastAPI:
+    """The dashboard over the database at ``db`` (which must exist)."""
+    Store(db, readonly=True).close()  # fail now, with a clear error, rather than on each request
+    app = FastAPI(title="newsgraph", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app.add_middleware(_Security, token=token)
+    app.mount("/static", StaticFiles(directory=_web_dir() / "static"), name="static")
+    templates = Jinja2Templates(directory=_web_dir() / "templates")
+    templates.env.globals["HIT_START"], templates.env.globals["HIT_END"] = HIT_START, HIT_END
+
+    def open_store() -> Iterator[Store]:
+        try:
+            store = Store(db, readonly=True)
+        except NewsgraphError as exc:
+            raise HTTPException(503, exc.reason) from exc
+        try:
+            yield store
+        finally:
+            store.close()
+
+    StoreDep = Annotated[Store, Depends(open_store)]
+
+    def page(request: Request, template: str, data: Any, title: str) -> HTMLResponse:
+        return templates.TemplateResponse(request, template, {"data": data, "title": title})
+
+    def found(value: Any, what: str) -> Any:
+        if value is None:
+            raise HTTPException(404, f"no such {what}")
+        return value
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response((_web_dir() / "static" / "favicon.svg").read_bytes(), media_type="image/svg+xml")
+
+    # --- search --------------------------------------------------------------------------
+
+    def _filters(q: str, outlet: str | None, language: str | None, since: str | None, until: str | None,
+                 actor: str | None, event: str | None, page_no: int) -> queries.SearchFilters:  # fmt: skip
+        return queries.SearchFilters(q, outlet or None, language or None, since or None, until or None,
+                                     actor or None, event or None, page_no)  # fmt: skip
+
+    def search_args(
+        q: str = "",
+        outlet: str | None = None,
+        language: str | None = None,
+        since: Annotated[str | None, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")] = None,
+        until: Annotated[str | None, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")] = None,
+        actor: str | None = None,
+        event: str | None = None,
+        page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    ) -> queries.SearchFilters:
+        return _filters(q, outlet, language, since, until, actor, event, page)
+
+    Filters = Annotated[queries.SearchFilters, Depends(search_args)]
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, store: StoreDep, filters: Filters) -> HTMLResponse:
+        return page(request, "search.html", queries.search(store, filters), "Search")
+
+    @app.get("/api/search", summary="Full-text search with facets (JSON, CSV or JSONL)")
+    def search_api(store: StoreDep, filters: Filters, format: str = "json") -> Response:
+        data = queries.search(store, filters)
+        rows = [{**h, "snippet": "".join(p["text"] for p in h["snippet"])} for h in data["hits"]]
+        return _as(format, data, rows, "search")
+
+    # --- articles ------------------------------------------------------------------------
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, store: StoreDep, article_id: str) -> HTMLResponse:
+        data = found(queries.article(store, article_id), "article")
+        return page(request, "article.html", data, data["article"]["title"] or article_id)
+
+    @app.get("/api/articles/{article_id}", summary="One article with its actors, events and quotes")
+    def article_api(store: StoreDep, article_id: str) -> Any:
+        return found(queries.article(store, article_id), "article")
+
+    # --- stories -------------------------------------------------------------------------
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(
+        request: Request, store: StoreDep, min_outlets: Annotated[int, Query(ge=1)] = 1
+    ) -> HTMLResponse:
+        return page(request, "stories.html", queries.stories(store, min_outlets=min_outlets), "Stories")
+
+    @app.get("/api/stories", summary="Stories, oldest first (JSON, CSV or JSONL)")
+    def stories_api(
+        store: StoreDep, min_outlets: Annotated[int, Query(ge=1)] = 1, format: str = "json"
+    ) -> Response:
+        data = queries.stories(store, min_outlets=min_outlets)
+        return _as(format, data, data, "stories")
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, store: StoreDep, story_id: str) -> HTMLResponse:
+        data = found(queries.story(store, story_id), "story")
+        return page(request, "story.html", data, data["story"]["title"] or story_id)
+
+    @app.get("/api/stories/{story_id}", summary="How each outlet tells one story")
+    def story_api(store: StoreDep, story_id: str) -> Any:
+        return found(queries.story(store, story_id), "story")
+
+    # --- actors --------------------------------------------------------------------------
+
+    @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
+    def actors_page(request: Request, store: StoreDep, name: str | None = None) -> HTMLResponse:
+        return page(
+            request, "actors.html", {"name": name or "", "actors": queries.actors(store, name)}, "Actors"
+        )
+
+    @app.get("/api/actors", summary="Actors by mentions (JSON, CSV or JSONL)")
+    def actors_api(store: StoreDep, name: str | None = None, format: str = "json") -> Response:
+        data = queries.actors(store, name)
+        return _as(format, data, data, "actors")
+
+    @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
+    def actor_page(request: Request, store: StoreDep, actor_id: str) -> HTMLResponse:
+        data = found(queries.actor(store, actor_id), "actor")
+        return page(request, "actor.html", data, data["actor"]["name"])
+
+    @app.get("/api/actors/{actor_id}", summary="One actor: roles, mentions over time, events, relations")
+    def actor_api(store: StoreDep, actor_id: str) -> Any:
+        return found(queries.actor(store, actor_id), "actor")
+
+    # --- events --------------------------------------------------------------------------
+
+    def event_filters(
+        actor: str | None = None,
+        type: str | None = None,
+        since: Annotated[str | None, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")] = None,
+        until: Annotated[str | None, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")] = None,
+        outlet: str | None = None,
+        modality: str | None = None,
+        story: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=100_000)] = 200,
+    ) -> dict[str, Any]:
+        return {"actor": actor or None, "event": type or None, "since": since or None, "until": until or None,
+                "outlet": outlet or None, "modality": modality or None, "story": story or None, "limit": limit}  # fmt: skip
+
+    EventArgs = Annotated[dict[str, Any], Depends(event_filters)]
+
+    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
+    def events_page(request: Request, store: StoreDep, filters: EventArgs) -> HTMLResponse:
+        return page(
+            request, "events.html", {"filters": filters, "events": queries.events(store, **filters)}, "Events"
+        )
+
+    @app.get("/api/events", summary="Events with their evidence (JSON, CSV or JSONL)")
+    def events_api(store: StoreDep, filters: EventArgs, format: str = "json") -> Response:
+        data = queries.events(store, **filters)
+        return _as(format, data, data, "events")
+
+    @app.get("/api/network", summary="Actors and the events between them")
+    def network_api(store: StoreDep, filters: EventArgs) -> Any:
+        return queries.network(store, since=filters["since"], until=filters["until"], event=filters["event"])
+
+    @app.exception_handler(NewsgraphError)
+    def _library_error(request: Request, exc: NewsgraphError) -> Response:
+        return JSONResponse({"detail": exc.reason}, status_code=400)
+
+    return app
+
+
+def _flat(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+
+
+def _as(format: str, data: Any, rows: list[dict[str, Any]], name: str) -> Response:
+    """``data`` as JSON, or ``rows`` as a CSV or JSONL download."""
+    if format == "json":
+        return JSONResponse(data)
+    if format == "jsonl":
+        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        return Response(body, media_type="application/x-ndjson",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.jsonl"'})  # fmt: skip
+    if format == "csv":
+        out = io.StringIO()
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        writer = csv.DictWriter(out, fieldnames=columns)
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: _flat(v) for k, v in r.items()})
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})  # fmt: skip
+    raise HTTPException(400, "format is json, jsonl or csv")
