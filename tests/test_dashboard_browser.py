@@ -128,3 +128,27 @@ def test_hostile_text_stays_inert_in_the_browser(server: str, browser: Any, tmp_
         assert errors == [], (path, errors)
         page.close()
     assert dialogs == []
+
+
+def test_network_timeline_and_map_draw(server: str, browser: Any, tmp_path: Path) -> None:
+    for view in ("network", "timeline", "map"):
+        page, errors = _page(browser)
+        page.goto(f"{server}/{view}")
+        page.wait_for_selector(f"#{view}[data-drawn]", timeout=20_000)
+        assert int(page.get_attribute(f"#{view}", "data-drawn") or 0) > 0, view
+        page.screenshot(path=str(tmp_path / f"{view}.png"))
+        if view == "network":
+            assert page.locator("#network canvas").count() > 0
+        if view == "timeline":  # a narrow selection, so that no item hides another
+            page.goto(f"{server}/timeline?type=SANCTION")
+            page.wait_for_selector("#timeline[data-drawn]", timeout=20_000)
+            page.locator(".vis-item.vis-box").first.click()
+            link = page.locator(".timeline-detail a.evidence")
+            assert link.count() == 1
+            link.click()
+            page.wait_for_load_state()
+            assert "/articles/" in page.url and page.locator(".text .lit").count() > 0
+        if view == "map":
+            assert page.locator("#map path.leaflet-interactive").count() > 0  # countries and circles
+        assert errors == [], (view, errors)
+        page.close()

@@ -64,7 +64,8 @@ def test_every_page_renders_and_its_json_twin_holds_the_same_data(client: TestCl
     story_id = _first(client, "/api/stories?min_outlets=3")
     article_id = _first(client, "/api/search?q=uranium")
     pages = ["/", "/?q=Wagner", "/?language=fr", "/stories", f"/stories/{story_id}", f"/articles/{article_id}",
-             "/actors", "/actors/state:RUS", "/events", "/events?actor=RUS&type=SANCTION"]  # fmt: skip
+             "/actors", "/actors/state:RUS", "/events", "/events?actor=RUS&type=SANCTION", "/network", "/timeline",
+             "/map", "/map?type=ASSAULT"]  # fmt: skip
     for path in pages:
         html = client.get(path)
         assert html.status_code == 200, path
@@ -79,6 +80,11 @@ def test_every_page_renders_and_its_json_twin_holds_the_same_data(client: TestCl
         assert outlet["name"].replace("'", "&#39;") in page
     article = client.get(f"/api/articles/{article_id}").json()
     assert "".join(s["text"] for s in article["segments"]) == article["text"]
+    network = client.get("/api/network").json()
+    ids = {n["id"] for n in network["nodes"]}
+    assert network["edges"] and all(e["source"] in ids and e["target"] in ids for e in network["edges"])
+    points = client.get("/api/map").json()
+    assert points and all(-90 <= p["lat"] <= 90 and -180 <= p["lon"] <= 180 and p["examples"] for p in points)
 
 
 def test_search_filters_and_facets(client: TestClient) -> None:

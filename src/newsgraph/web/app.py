@@ -28,8 +28,10 @@ from ..store import Store
 from ..store.db import HIT_END, HIT_START
 from . import queries
 
+CYTOSCAPE_STYLE = "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='"
+"""The one fixed stylesheet cytoscape injects into the page (no user text in it), allowed by hash."""
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    f"default-src 'self'; script-src 'self'; style-src 'self' {CYTOSCAPE_STYLE}; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 TOKEN_COOKIE = "newsgraph_token"
@@ -217,9 +219,37 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
         data = queries.events(store, **filters)
         return _as(format, data, data, "events")
 
+    @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
+    def network_page(request: Request) -> HTMLResponse:
+        return page(request, "network.html", None, "Network")
+
+    @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
+    def timeline_page(request: Request) -> HTMLResponse:
+        return page(request, "timeline.html", None, "Timeline")
+
+    @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
+    def map_page(request: Request) -> HTMLResponse:
+        return page(request, "map.html", None, "Map")
+
+    @app.get("/api/timeline", summary="Dated events for the timeline (the events list)")
+    def timeline_api(store: StoreDep, filters: EventArgs, format: str = "json") -> Response:
+        data = queries.events(store, **filters)
+        return _as(format, data, data, "timeline")
+
+    @app.get("/api/map", summary="Event locations with their events (JSON, CSV or JSONL)")
+    def map_api(store: StoreDep, filters: EventArgs, format: str = "json") -> Response:
+        data = queries.map_points(store, **filters)
+        return _as(format, data, data, "map")
+
     @app.get("/api/network", summary="Actors and the events between them")
     def network_api(store: StoreDep, filters: EventArgs) -> Any:
-        return queries.network(store, since=filters["since"], until=filters["until"], event=filters["event"])
+        return queries.network(
+            store,
+            actor=filters["actor"],
+            since=filters["since"],
+            until=filters["until"],
+            event=filters["event"],
+        )
 
     @app.exception_handler(NewsgraphError)
     def _library_error(request: Request, exc: NewsgraphError) -> Response:

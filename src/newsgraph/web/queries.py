@@ -301,10 +301,10 @@ def events(store: Store, **filters: Any) -> list[dict[str, Any]]:
     return [event_record(e) for e in store.events(**filters)]
 
 
-def network(store: Store, *, since: str | None = None, until: str | None = None,
+def network(store: Store, *, actor: str | None = None, since: str | None = None, until: str | None = None,
             event: str | None = None, limit: int = 2000) -> dict[str, Any]:  # fmt: skip
     """Actors as nodes, events between them as edges (summed per pair and direction)."""
-    rows = events(store, since=since, until=until, event=event, limit=limit)
+    rows = events(store, actor=actor, since=since, until=until, event=event, limit=limit)
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     nodes: Counter[str] = Counter()
     for e in rows:
@@ -325,3 +325,22 @@ def network(store: Store, *, since: str | None = None, until: str | None = None,
         "nodes": [{"id": n, "name": names.get(n, n), "events": c} for n, c in nodes.most_common()],
         "edges": [{**e, "types": dict(e["types"])} for e in edges.values()],
     }
+
+
+def map_points(store: Store, **filters: Any) -> list[dict[str, Any]]:
+    """Event locations, one point per place, with how many events happened there and of what type."""
+    points: dict[tuple[float, float, str], dict[str, Any]] = {}
+    for e in events(store, **filters):
+        where = e.get("location") or {}
+        if where.get("lat") is None or where.get("lon") is None:
+            continue
+        key = (round(where["lat"], 3), round(where["lon"], 3), where.get("name") or "")
+        point = points.setdefault(key, {"name": where.get("name"), "country": where.get("country"),
+                                        "lat": where["lat"], "lon": where["lon"], "events": 0,
+                                        "types": Counter(), "examples": []})  # fmt: skip
+        point["events"] += 1
+        point["types"][e["event"]] += 1
+        if len(point["examples"]) < 5:
+            point["examples"].append({"event": e["event"], "date": e["date"], "article_id": e["article_id"],
+                                      "evidence": e["evidence"]})  # fmt: skip
+    return [{**p, "types": dict(p["types"])} for p in sorted(points.values(), key=lambda p: -p["events"])]
