@@ -811,6 +811,34 @@ def bench_stories_command(
     )
 
 
+@bench_app.command("serve")
+def bench_serve_command(
+    articles: Annotated[int, typer.Option(help="Articles in the generated database.", min=32)] = 100_000,
+    repeat: Annotated[int, typer.Option(help="Calls of each route.", min=1)] = 20,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Use (or keep) this generated database instead of a temporary one."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """p50/p95 latency of every JSON route of the dashboard on a generated database (target p95 < 200 ms)."""
+    import dataclasses
+
+    from .bench_serve import bench_serve
+
+    total, rows = bench_serve(articles, repeat, db)
+    if as_json:
+        out.print_json(data={"articles": total, "routes": [dataclasses.asdict(r) for r in rows]})
+        return
+    table = Table(
+        "route", "status", "p50 ms", "p95 ms", title=f"{total:,} articles, {repeat} calls per route"
+    )
+    for r in rows:
+        flag = "" if r.p95_ms < 200 else " [yellow](over 200)[/yellow]"
+        table.add_row(escape(r.route), str(r.status), f"{r.p50_ms:.1f}", f"{r.p95_ms:.1f}{flag}")
+    out.print(table)
+
+
 @bench_app.command("ingest")
 def bench_ingest_command(
     benchmarks: Annotated[
