@@ -181,12 +181,15 @@ def test_pages_keep_working_while_ingest_writes(tmp_path: Path) -> None:
     writer.start()
     statuses = []
     while writer.is_alive():
-        statuses += [client.get("/api/search").status_code, client.get("/stories").status_code]
+        statuses += [client.get("/api/search").status_code, client.get("/stories").status_code,
+                     client.get("/api/actors").status_code]  # fmt: skip
         time.sleep(0.05)
     writer.join()
     assert not errors
     assert len(statuses) > 4 and set(statuses) == {200}
     assert client.get("/api/search").json()["total"] > 30
+    # cached pages are recomputed once the database has changed
+    assert len(client.get("/api/actors").json()) > 10
 
 
 def _free_port() -> int:

@@ -400,9 +400,12 @@ class Store(StoryQueries):
         """Events matching every filter given, newest first, each with its article's outlet and
         title and how many outlets reported the same real-world event. ``actor`` matches an actor
         id, a code (``RUS``) or part of an actor's name."""
-        sql = [_EVENTS_SQL, " where 1 = 1"]
+        sql = [_EVENTS_BASE_SQL, " where 1 = 1"]
         params: list[Any] = []
-        if actor:
+        if actor and ":" in actor:  # an actor id: the indexed party table says it all
+            sql.append(" and e.id in (select event_id from event_actors where actor_id = ?)")
+            params.append(actor)
+        elif actor:
             sql.append(
                 " and (e.id in (select event_id from event_actors ea join actors n on n.id = ea.actor_id"
                 " where ea.actor_id = ? or n.code = ? or n.country = ? or n.name like ?)"
@@ -432,7 +435,26 @@ class Store(StoryQueries):
             params.append(f"%{outlet}%")
         sql.append(" order by e.date desc, e.article_id, e.evidence_start limit ?")
         params.append(limit)
-        return [_decode_event(row) for row in self.db.query("".join(sql), params)]
+        rows = [_decode_event(row) for row in self.db.query("".join(sql), params)]
+        self._count_reporting_outlets(rows)
+        return rows
+
+    def _count_reporting_outlets(self, rows: list[dict[str, Any]]) -> None:
+        """Fill each event's ``reported_by`` with one grouped query for the whole page."""
+        groups = sorted({r["report_group"] for r in rows if r.get("report_group")})
+        counts: dict[str, int] = {}
+        for start in range(0, len(groups), 500):
+            chunk = groups[start : start + 500]
+            marks = ",".join("?" for _ in chunk)
+            counts.update(
+                self.db.execute(
+                    "select g.report_group, count(distinct coalesce(x.outlet, x.id)) from events g"
+                    f" join articles x on x.id = g.article_id where g.report_group in ({marks}) group by g.report_group",
+                    chunk,
+                ).fetchall()
+            )
+        for row in rows:
+            row["reported_by"] = counts.get(row.get("report_group") or "", 1)
 
     def _merge_actor(self, actor: ActorRecord) -> None:
         row = self.db.execute("select aliases from actors where id = ?", [actor.id]).fetchone()
@@ -607,6 +629,12 @@ _EVENTS_SQL = (
 )
 """An event with what readers want beside it: its article's outlet, title and date, the words of
 its evidence sentence, and how many outlets reported the same real-world event."""
+_EVENTS_BASE_SQL = (
+    "select e.*, a.outlet, a.title, a.published, a.story_id,"
+    " substr(a.text, e.evidence_start + 1, e.evidence_end - e.evidence_start) as evidence_text"
+    " from events e join articles a on a.id = e.article_id"
+)
+"""The same without the outlet count, which ``events`` fills for a page of rows at once."""
 
 
 def _decode_event(row: dict[str, Any]) -> dict[str, Any]:

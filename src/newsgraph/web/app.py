@@ -77,6 +77,7 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
     app.add_middleware(_Security, token=token)
     app.mount("/static", StaticFiles(directory=_web_dir() / "static"), name="static")
     templates = Jinja2Templates(directory=_web_dir() / "templates")
+    cache = queries.ResultCache()
     templates.env.globals["HIT_START"], templates.env.globals["HIT_END"] = HIT_START, HIT_END
 
     def open_store() -> Iterator[Store]:
@@ -162,34 +163,40 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, store: StoreDep, story_id: str) -> HTMLResponse:
-        data = found(queries.story(store, story_id), "story")
+        data = found(cache.get(store, ("story", story_id), lambda: queries.story(store, story_id)), "story")
         return page(request, "story.html", data, data["story"]["title"] or story_id)
 
     @app.get("/api/stories/{story_id}", summary="How each outlet tells one story")
     def story_api(store: StoreDep, story_id: str) -> Any:
-        return found(queries.story(store, story_id), "story")
+        return found(cache.get(store, ("story", story_id), lambda: queries.story(store, story_id)), "story")
 
     # --- actors --------------------------------------------------------------------------
 
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
     def actors_page(request: Request, store: StoreDep, name: str | None = None) -> HTMLResponse:
         return page(
-            request, "actors.html", {"name": name or "", "actors": queries.actors(store, name)}, "Actors"
+            request,
+            "actors.html",
+            {
+                "name": name or "",
+                "actors": cache.get(store, ("actors", name), lambda: queries.actors(store, name)),
+            },
+            "Actors",
         )
 
     @app.get("/api/actors", summary="Actors by mentions (JSON, CSV or JSONL)")
     def actors_api(store: StoreDep, name: str | None = None, format: str = "json") -> Response:
-        data = queries.actors(store, name)
+        data = cache.get(store, ("actors", name), lambda: queries.actors(store, name))
         return _as(format, data, data, "actors")
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, store: StoreDep, actor_id: str) -> HTMLResponse:
-        data = found(queries.actor(store, actor_id), "actor")
+        data = found(cache.get(store, ("actor", actor_id), lambda: queries.actor(store, actor_id)), "actor")
         return page(request, "actor.html", data, data["actor"]["name"])
 
     @app.get("/api/actors/{actor_id}", summary="One actor: roles, mentions over time, events, relations")
     def actor_api(store: StoreDep, actor_id: str) -> Any:
-        return found(queries.actor(store, actor_id), "actor")
+        return found(cache.get(store, ("actor", actor_id), lambda: queries.actor(store, actor_id)), "actor")
 
     # --- events --------------------------------------------------------------------------
 
@@ -238,7 +245,9 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
 
     @app.get("/api/map", summary="Event locations with their events (JSON, CSV or JSONL)")
     def map_api(store: StoreDep, filters: EventArgs, format: str = "json") -> Response:
-        data = queries.map_points(store, **filters)
+        data = cache.get(
+            store, ("map", *sorted(filters.items())), lambda: queries.map_points(store, **filters)
+        )
         return _as(format, data, data, "map")
 
     @app.get("/api/network", summary="Actors and the events between them")

@@ -11,8 +11,10 @@ import bisect
 import itertools
 import re
 import sqlite3
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
@@ -344,3 +346,36 @@ def map_points(store: Store, **filters: Any) -> list[dict[str, Any]]:
             point["examples"].append({"event": e["event"], "date": e["date"], "article_id": e["article_id"],
                                       "evidence": e["evidence"]})  # fmt: skip
     return [{**p, "types": dict(p["types"])} for p in sorted(points.values(), key=lambda p: -p["events"])]
+
+
+class ResultCache:
+    """Results of the costly aggregate pages (actor lists, an actor's history, the network),
+    kept until the database changes: the key holds the size and modification time of the file
+    and of its write-ahead log, so an ingest that writes makes every entry stale at once."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+    def get(self, store: Store, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        full = (str(store.path), _stamp(store.path), *key)
+        if full in self.entries:
+            self.entries.move_to_end(full)
+            return self.entries[full]
+        value = compute()
+        self.entries[full] = value
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return value
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    stamp: list[int] = []
+    for candidate in (path, path.with_name(path.name + "-wal")):
+        try:
+            info = candidate.stat()
+        except OSError:
+            stamp += [0, 0]
+        else:
+            stamp += [info.st_mtime_ns, info.st_size]
+    return tuple(stamp)
