@@ -100,6 +100,16 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
             raise HTTPException(404, f"no such {what}")
         return value
 
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_page(request: Request) -> HTMLResponse:
+        spec = app.openapi()
+        routes = [
+            {"path": path, "summary": op.get("summary", ""),
+             "params": [p["name"] for p in op.get("parameters", [])]}
+            for path, ops in spec["paths"].items() for op in ops.values()
+        ]  # fmt: skip
+        return page(request, "api.html", routes, "API")
+
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return Response((_web_dir() / "static" / "favicon.svg").read_bytes(), media_type="image/svg+xml")

@@ -24,7 +24,8 @@ from ..store.db import HIT_END, HIT_START, fts_query
 from ..stories.framing import compare_story
 
 PAGE_SIZE = 50
-FACETS = ("outlet", "language", "year")
+FACET_SAMPLE = 2000
+"""Facet counts are taken over the best this-many matches (all of them when there are fewer)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -89,22 +90,31 @@ def search(store: Store, filters: SearchFilters) -> dict[str, Any]:
         rows = store.db.execute(
             f"select {columns} {base} order by {order} limit ? offset ?", [*params, PAGE_SIZE, offset]
         ).fetchall()
+        # facets count the best FACET_SAMPLE matches: bounded work however broad the query
+        sample = f"(select a.id as id {base} order by {order} limit {FACET_SAMPLE})"
         facets = {
             name: [
                 {"value": value, "count": count}
                 for value, count in store.db.execute(
-                    f"select {expr}, count(*) {base} group by 1 order by 2 desc, 1 limit 30", params
+                    f"select {expr}, count(distinct s.id) from {sample} s {join} group by 1 order by 2 desc, 1 limit 30",
+                    params,
                 )
                 if value
             ]
-            for name, expr in (
-                ("outlet", "a.outlet"),
-                ("language", "a.language"),
-                ("year", "substr(a.published, 1, 4)"),
+            for name, expr, join in (
+                ("outlet", "a.outlet", "join articles a on a.id = s.id"),
+                ("language", "a.language", "join articles a on a.id = s.id"),
+                ("year", "substr(a.published, 1, 4)", "join articles a on a.id = s.id"),
+                ("event", "e.event", "join events e on e.article_id = s.id"),
+                ("actor", "m.actor_id", "join mentions m on m.article_id = s.id"),
             )
         }
     except sqlite3.OperationalError as exc:
         raise StoreError(f"search failed: {exc}") from exc
+    names = _actor_names(store, [f["value"] for f in facets["actor"]])
+    for name, values in facets.items():
+        for f in values:
+            f["label"] = names.get(f["value"], f["value"]) if name == "actor" else f["value"]
     hits = [
         {"id": r[0], "title": r[1], "outlet": r[2], "published": r[3], "language": r[4], "story_id": r[5],
          "snippet": _snippet_parts(r[6] or "")}
