@@ -405,13 +405,18 @@ class Store(StoryQueries):
         if actor and ":" in actor:  # an actor id: the indexed party table says it all
             sql.append(" and e.id in (select event_id from event_actors where actor_id = ?)")
             params.append(actor)
-        elif actor:
+        elif actor:  # a code or a name: the actors it names, then their events through the index
+            ids = [
+                r[0]
+                for r in self.db.execute(
+                    "select id from actors where code = ? or country = ? or name like ?",
+                    [actor.upper(), actor.upper(), f"%{actor}%"],
+                )
+            ]
             sql.append(
-                " and (e.id in (select event_id from event_actors ea join actors n on n.id = ea.actor_id"
-                " where ea.actor_id = ? or n.code = ? or n.country = ? or n.name like ?)"
-                " or (' ' || e.actor_codes || ' ' || e.recipient_codes || ' ') like ?)"
+                " and e.id in (select event_id from event_actors where actor_id in (select value from json_each(?)))"
             )
-            params += [actor, actor.upper(), actor.upper(), f"%{actor}%", f"% {actor.upper()} %"]
+            params.append(json.dumps(ids))
         if event:
             sql.append(" and e.event = ?")
             params.append(event.upper())

@@ -244,6 +244,18 @@ def _stories(db: sqlite_utils.Database) -> None:
     )  # fmt: skip
 
 
+def _reading_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes the dashboard's lists and filters read through on large databases."""
+    for table, columns in (
+        ("articles", ["published"]),
+        ("articles", ["outlet"]),
+        ("articles", ["language"]),
+        ("events", ["event", "date"]),
+        ("mentions", ["actor_id", "article_id"]),
+    ):
+        db.table(table).create_index(columns, if_not_exists=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial: articles with full-text search, sources, inputs, errors, repeated lines", _initial),
     (
@@ -254,6 +266,11 @@ MIGRATIONS: list[Migration] = [
     (3, "annotations: sentences, actors, mentions, actor roles", _annotations),
     (4, "events, event parties, quotes, places, focus countries", _events),
     (5, "stories, near-duplicates, article vectors, outlet profiles", _stories),
+    (
+        6,
+        "indexes for the dashboard: dates, outlets, languages, event types by date, actors' articles",
+        _reading_indexes,
+    ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

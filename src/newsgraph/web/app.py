@@ -262,13 +262,16 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
 
     @app.get("/api/network", summary="Actors and the events between them")
     def network_api(store: StoreDep, filters: EventArgs) -> Any:
-        return queries.network(
-            store,
-            actor=filters["actor"],
-            since=filters["since"],
-            until=filters["until"],
-            event=filters["event"],
-        )
+        def compute() -> Any:
+            return queries.network(
+                store,
+                actor=filters["actor"],
+                since=filters["since"],
+                until=filters["until"],
+                event=filters["event"],
+            )
+
+        return cache.get(store, ("network", *sorted(filters.items())), compute)
 
     @app.exception_handler(NewsgraphError)
     def _library_error(request: Request, exc: NewsgraphError) -> Response:

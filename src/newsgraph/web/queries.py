@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import json
 import re
 import sqlite3
 from collections import Counter, OrderedDict, defaultdict
@@ -83,21 +84,39 @@ def search(store: Store, filters: SearchFilters) -> dict[str, Any]:
         columns = (
             "a.id, a.title, a.outlet, a.published, a.language, a.story_id, substr(a.text, 1, 240) as snippet"
         )
-        order = "coalesce(a.published, '') desc, a.id"
+        order = "a.published desc, a.id"
     offset = (max(1, filters.page) - 1) * PAGE_SIZE
     try:
         total = int(store.db.execute(f"select count(*) {base}", params).fetchone()[0])
-        rows = store.db.execute(
-            f"select {columns} {base} order by {order} limit ? offset ?", [*params, PAGE_SIZE, offset]
-        ).fetchall()
-        # facets count the best FACET_SAMPLE matches: bounded work however broad the query
-        sample = f"(select a.id as id {base} order by {order} limit {FACET_SAMPLE})"
+        # the best FACET_SAMPLE matches, ranked once: the page comes from them, and the facets
+        # count them (bounded work however broad the query)
+        ranked = [
+            r[0]
+            for r in store.db.execute(f"select a.id {base} order by {order} limit {FACET_SAMPLE}", params)
+        ]
+        page_ids = ranked[offset : offset + PAGE_SIZE]
+        if offset + PAGE_SIZE > len(ranked):  # a page beyond the sample
+            page_ids = [r[0] for r in store.db.execute(
+                f"select a.id {base} order by {order} limit ? offset ?", [*params, PAGE_SIZE, offset])]  # fmt: skip
+        position = {article_id: i for i, article_id in enumerate(page_ids)}
+        if query:
+            rows = store.db.execute(
+                f"select {columns} {base} and a.id in (select value from json_each(?))",
+                [*params, json.dumps(page_ids)],
+            ).fetchall()
+        else:
+            rows = store.db.execute(
+                f"select {columns} from articles a where a.id in (select value from json_each(?))",
+                [json.dumps(page_ids)],
+            ).fetchall()
+        rows.sort(key=lambda r: position[r[0]])
+        sample = "(select value as id from json_each(?))"
         facets = {
             name: [
                 {"value": value, "count": count}
                 for value, count in store.db.execute(
                     f"select {expr}, count(distinct s.id) from {sample} s {join} group by 1 order by 2 desc, 1 limit 30",
-                    params,
+                    [json.dumps(ranked)],
                 )
                 if value
             ]
