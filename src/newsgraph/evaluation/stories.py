@@ -177,6 +177,22 @@ def fakes_records(benchmarks: Path) -> list[dict[str, str]]:
 def _grouping_report(
     benchmark: str, title: str, predicted: dict[str, str], gold: dict[str, object], extra: list[SystemScore]
 ) -> BenchmarkReport:
+    stories = len(set(predicted.values()))
+    return BenchmarkReport(
+        benchmark=benchmark,
+        title=title,
+        metric="pairwise P/R/F1 of same-story pairs; B-cubed F1",
+        ours=[_grouping_score("newsgraph", predicted, gold, f"{stories} stories"), *extra],
+        published=published_peers(benchmark),
+    )
+
+
+def _grouping_score(
+    name: str,
+    predicted: dict[str, str],
+    gold: dict[str, object],
+    note: str = "reference grouping computed here",
+) -> SystemScore:
     counts = pair_counts(predicted, gold)
     scores = {
         "f1": round(counts.f1, 4),
@@ -184,25 +200,7 @@ def _grouping_report(
         "recall": round(counts.recall, 4),
         "bcubed_f1": round(bcubed_f1(predicted, gold), 4),
     }
-    stories = len(set(predicted.values()))
-    return BenchmarkReport(
-        benchmark=benchmark,
-        title=title,
-        metric="pairwise P/R/F1 of same-story pairs; B-cubed F1",
-        ours=[SystemScore("newsgraph", scores, len(predicted), note=f"{stories} stories"), *extra],
-        published=published_peers(benchmark),
-    )
-
-
-def _reference(name: str, predicted: dict[str, str], gold: dict[str, object]) -> SystemScore:
-    counts = pair_counts(predicted, gold)
-    return SystemScore(
-        name,
-        {"f1": round(counts.f1, 4), "precision": round(counts.precision, 4), "recall": round(counts.recall, 4),
-         "bcubed_f1": round(bcubed_f1(predicted, gold), 4)},
-        len(predicted),
-        note="reference grouping computed here",
-    )  # fmt: skip
+    return SystemScore(name, scores, len(predicted), note=note)
 
 
 def evaluate_fakes(benchmarks: Path, *, annotate: bool = True) -> BenchmarkReport:
@@ -225,8 +223,10 @@ def evaluate_fakes(benchmarks: Path, *, annotate: bool = True) -> BenchmarkRepor
     gold: dict[str, object] = {r["id"]: (r["published"], r["location"]) for r in records}
     singletons = {k: k for k in predicted}
     by_day = {r["id"]: r["published"] for r in records if r["id"] in predicted}
-    same_day_score = _reference("newsgraph, same-day window (the gold's unit)", same_day, gold)
-    same_day_score.note = "the story stage with window_days=0; by default a story may run over two days"
+    same_day_score = _grouping_score(
+        "newsgraph, same-day window (the gold's unit)", same_day, gold,
+        "the story stage with window_days=0; by default a story may run over two days",
+    )  # fmt: skip
     return _grouping_report(
         "fakes_stories",
         "FA-KES: multi-outlet Syrian war news grouped into stories (gold: same date and location)"
@@ -235,8 +235,8 @@ def evaluate_fakes(benchmarks: Path, *, annotate: bool = True) -> BenchmarkRepor
         gold,
         [
             same_day_score,
-            _reference("every article alone", singletons, gold),
-            _reference("one story per day", by_day, gold),
+            _grouping_score("every article alone", singletons, gold),
+            _grouping_score("one story per day", by_day, gold),
         ],
     )
 

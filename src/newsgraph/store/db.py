@@ -447,17 +447,14 @@ class Store(StoryQueries):
     def _count_reporting_outlets(self, rows: list[dict[str, Any]]) -> None:
         """Fill each event's ``reported_by`` with one grouped query for the whole page."""
         groups = sorted({r["report_group"] for r in rows if r.get("report_group")})
-        counts: dict[str, int] = {}
-        for start in range(0, len(groups), 500):
-            chunk = groups[start : start + 500]
-            marks = ",".join("?" for _ in chunk)
-            counts.update(
-                self.db.execute(
-                    "select g.report_group, count(distinct coalesce(x.outlet, x.id)) from events g"
-                    f" join articles x on x.id = g.article_id where g.report_group in ({marks}) group by g.report_group",
-                    chunk,
-                ).fetchall()
-            )
+        counts: dict[str, int] = dict(
+            self.db.execute(
+                "select g.report_group, count(distinct coalesce(x.outlet, x.id)) from events g"
+                " join articles x on x.id = g.article_id"
+                " where g.report_group in (select value from json_each(?)) group by g.report_group",
+                [json.dumps(groups)],
+            ).fetchall()
+        )
         for row in rows:
             row["reported_by"] = counts.get(row.get("report_group") or "", 1)
 

@@ -10,22 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
 
 _NAMED_KINDS = ("person", "organization", "armed_group")
-_CHUNK = 500
+_IDS = "(select value from json_each(?))"
+"""A list of ids passed as one JSON parameter: no limit on how many, one statement."""
+_ARTICLE_IDS = (
+    "(select json_group_array(id) from (select id from articles x where x.story_id = s.id"
+    " order by coalesce(x.published, '9999'), x.id)) as article_ids"
+)
+"""A story's member ids in publication order, read with the story row."""
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
 
 
 class StoryQueries:
@@ -64,15 +65,12 @@ class StoryQueries:
         )
 
     def vectors(self, ids: Sequence[str], model: str) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
-        for chunk in _chunks(ids):
-            marks = ",".join("?" for _ in chunk)
-            for article_id, blob in self.db.execute(
-                f"select article_id, vector from article_vectors where model = ? and article_id in ({marks})",
-                [model, *chunk],
-            ):
-                out[article_id] = blob
-        return out
+        return dict(
+            self.db.execute(
+                f"select article_id, vector from article_vectors where model = ? and article_id in {_IDS}",
+                [model, json.dumps(list(ids))],
+            ).fetchall()
+        )
 
     def save_vector(self, article_id: str, model: str, blob: bytes) -> None:
         self.db.execute(
@@ -84,43 +82,37 @@ class StoryQueries:
         """Per article, the people, organisations and armed groups it mentions."""
         out: dict[str, set[str]] = defaultdict(set)
         kinds = ",".join(f"'{k}'" for k in _NAMED_KINDS)
-        for chunk in _chunks(ids):
-            marks = ",".join("?" for _ in chunk)
-            for article_id, actor_id in self.db.execute(
-                f"select distinct m.article_id, m.actor_id from mentions m join actors a on a.id = m.actor_id"
-                f" where a.kind in ({kinds}) and m.article_id in ({marks})",
-                list(chunk),
-            ):
-                out[article_id].add(actor_id)
+        for article_id, actor_id in self.db.execute(
+            f"select distinct m.article_id, m.actor_id from mentions m join actors a on a.id = m.actor_id"
+            f" where a.kind in ({kinds}) and m.article_id in {_IDS}",
+            [json.dumps(list(ids))],
+        ):
+            out[article_id].add(actor_id)
         return out
 
     def event_days(self, ids: Sequence[str]) -> dict[str, list[str]]:
         """Per article, the day-precision dates of its asserted events (a day for undated ones)."""
         out: dict[str, list[str]] = defaultdict(list)
-        for chunk in _chunks(ids):
-            marks = ",".join("?" for _ in chunk)
-            for article_id, date in self.db.execute(
-                f"select article_id, date from events where length(date) = 10 and modality = 'asserted'"
-                f" and article_id in ({marks})",
-                list(chunk),
-            ):
-                out[article_id].append(date)
+        for article_id, date in self.db.execute(
+            f"select article_id, date from events where length(date) = 10 and modality = 'asserted'"
+            f" and article_id in {_IDS}",
+            [json.dumps(list(ids))],
+        ):
+            out[article_id].append(date)
         return out
 
     def event_signatures(self, ids: Sequence[str]) -> dict[str, set[str]]:
         """Per article, its events as "TYPE|actor codes>recipient codes|day", for events with a
         day and at least one coded party (an uncoded "attack" on an unknown day says little)."""
         out: dict[str, set[str]] = defaultdict(set)
-        for chunk in _chunks(ids):
-            marks = ",".join("?" for _ in chunk)
-            for article_id, event, actors, recipients, date in self.db.execute(
-                f"select article_id, event, coalesce(actor_codes, ''), coalesce(recipient_codes, ''), date"
-                f" from events where length(date) = 10 and modality != 'negated' and article_id in ({marks})"
-                f" and (coalesce(actor_codes, '') != '' or coalesce(recipient_codes, '') != '')",
-                list(chunk),
-            ):
-                parties = " ".join(sorted(actors.split())) + ">" + " ".join(sorted(recipients.split()))
-                out[article_id].add(f"{event}|{parties}|{date}")
+        for article_id, event, actors, recipients, date in self.db.execute(
+            f"select article_id, event, coalesce(actor_codes, ''), coalesce(recipient_codes, ''), date"
+            f" from events where length(date) = 10 and modality != 'negated' and article_id in {_IDS}"
+            f" and (coalesce(actor_codes, '') != '' or coalesce(recipient_codes, '') != '')",
+            [json.dumps(list(ids))],
+        ):
+            parties = " ".join(sorted(actors.split())) + ">" + " ".join(sorted(recipients.split()))
+            out[article_id].add(f"{event}|{parties}|{date}")
         return out
 
     def story_members(self, first_day: str | None, last_day: str | None) -> list[dict[str, Any]]:
@@ -217,18 +209,22 @@ class StoryQueries:
 
     def stories(self, *, limit: int | None = None, min_outlets: int = 1) -> list[dict[str, Any]]:
         """Stories oldest first, each with its article ids (in publication order)."""
-        sql = "select * from stories where json_array_length(outlets) >= ?"
+        sql = f"select s.*, {_ARTICLE_IDS} from stories s where json_array_length(outlets) >= ?"
         sql += " order by first_day is null, first_day, first_published, id"
         args: list[Any] = [min_outlets]
         if limit:
             sql += " limit ?"
             args.append(limit)
-        return [_decode_story(row, self) for row in self.db.query(sql, args)]
+        return [_decode_story(row) for row in self.db.query(sql, args)]
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story by id (or by the id of a story since merged into it)."""
-        rows = list(self.db.query("select * from stories where id = ?", [self.resolve_story_id(story_id)]))
-        return _decode_story(rows[0], self) if rows else None
+        rows = list(
+            self.db.query(
+                f"select s.*, {_ARTICLE_IDS} from stories s where id = ?", [self.resolve_story_id(story_id)]
+            )
+        )
+        return _decode_story(rows[0]) if rows else None
 
     def story_articles(self, story_id: str) -> list[dict[str, Any]]:
         return list(
@@ -241,22 +237,35 @@ class StoryQueries:
 
     def story_mentions(self, story_id: str) -> list[dict[str, Any]]:
         """Every actor mention in the story's articles, with the actor's name and kind."""
+        return self._mentions("a.story_id = ?", story_id)
+
+    def article_mentions(self, article_id: str) -> list[dict[str, Any]]:
+        return self._mentions("m.article_id = ?", article_id)
+
+    def _mentions(self, where: str, value: str) -> list[dict[str, Any]]:
         return list(
             self.db.query(
                 "select m.article_id, m.actor_id, m.text, m.start, m.end, m.sentence, n.name, n.kind"
                 " from mentions m join articles a on a.id = m.article_id join actors n on n.id = m.actor_id"
-                " where a.story_id = ? order by m.article_id, m.start",
-                [story_id],
+                f" where {where} order by m.article_id, m.start",
+                [value],
             )
         )
 
     def story_quotes(self, story_id: str) -> list[dict[str, Any]]:
+        """Every quote in the story's articles, with its speaker's name."""
+        return self._quotes("a.story_id = ?", story_id)
+
+    def article_quotes(self, article_id: str) -> list[dict[str, Any]]:
+        return self._quotes("q.article_id = ?", article_id)
+
+    def _quotes(self, where: str, value: str) -> list[dict[str, Any]]:
         return list(
             self.db.query(
                 "select q.article_id, q.speaker, q.speaker_text, q.text, q.start, q.end, q.kind, n.name as speaker_name"
                 " from quotes q join articles a on a.id = q.article_id left join actors n on n.id = q.speaker"
-                " where a.story_id = ? order by q.article_id, q.start",
-                [story_id],
+                f" where {where} order by q.article_id, q.start",
+                [value],
             )
         )
 
@@ -273,14 +282,9 @@ class StoryQueries:
         return int(self.db.execute("select count(*) from stories").fetchone()[0])
 
 
-def _decode_story(row: dict[str, Any], store: StoryQueries) -> dict[str, Any]:
+def _decode_story(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     out["languages"] = json.loads(row["languages"] or "[]")
     out["outlets"] = json.loads(row["outlets"] or "[]")
-    out["article_ids"] = [
-        r[0]
-        for r in store.db.execute(
-            "select id from articles where story_id = ? order by coalesce(published, '9999'), id", [row["id"]]
-        )
-    ]
+    out["article_ids"] = json.loads(row["article_ids"] or "[]")
     return out

@@ -180,6 +180,7 @@ def compare_story(store: Store, story_id: str, *, kb: KnowledgeBase | None = Non
     outlet_of = {aid: a["outlet"] or NO_OUTLET for aid, a in articles.items()}
     profiles = store.outlet_profiles()
     mentions = store.story_mentions(story_id)
+    top = _top_actors(mentions, outlet_of)  # the actors both the naming and the tone rows compare
     outlets = sorted(set(outlet_of.values()), key=lambda o: (min(
         (a["published"] or "9999") for a in articles.values() if outlet_of[a["id"]] == o), o))  # fmt: skip
     return {
@@ -198,11 +199,11 @@ def compare_story(store: Store, story_id: str, *, kb: KnowledgeBase | None = Non
         },
         "outlets": [_outlet_entry(name, profiles.get(name), articles, outlet_of) for name in outlets],
         "events": _events(store, story_id, outlets, outlet_of),
-        "naming": _naming(mentions, articles, outlet_of, kb),
+        "naming": _naming(mentions, top, articles, outlet_of, kb),
         "loaded_terms": _loaded_terms(articles, outlet_of, sentences, lexicon),
         "markers": _markers(articles, outlet_of, sentences, lexicon),
         "quotes": _quotes(store.story_quotes(story_id), outlet_of),
-        "tone": _tones(mentions, articles, outlet_of, sentences, lexicon),
+        "tone": _tones(mentions, top, articles, outlet_of, sentences, lexicon),
     }
 
 
@@ -320,11 +321,11 @@ def _top_actors(mentions: list[dict[str, Any]], outlet_of: dict[str, str]) -> li
 
 def _naming(
     mentions: list[dict[str, Any]],
+    top: list[str],
     articles: dict[str, dict[str, Any]],
     outlet_of: dict[str, str],
     kb: KnowledgeBase,
 ) -> list[dict[str, Any]]:
-    top = _top_actors(mentions, outlet_of)
     names = {m["actor_id"]: m["name"] for m in mentions}
     labels: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     examples: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -424,12 +425,12 @@ def _quotes(quotes: list[dict[str, Any]], outlet_of: dict[str, str]) -> dict[str
 
 def _tones(
     mentions: list[dict[str, Any]],
+    top: list[str],
     articles: dict[str, dict[str, Any]],
     outlet_of: dict[str, str],
     sentences: dict[str, _Sentences],
     lexicon: FramingLexicon,
 ) -> list[dict[str, Any]]:
-    top = _top_actors(mentions, outlet_of)
     names = {m["actor_id"]: m["name"] for m in mentions}
     seen: dict[tuple[str, str], set[tuple[str, int]]] = defaultdict(set)
     for m in mentions:

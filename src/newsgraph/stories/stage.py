@@ -43,12 +43,8 @@ class StorySummary:
 
 def _day(published: str | None, event_days: list[str]) -> dt.date | None:
     """The article's day: its publication date, else the day its events most often fall on."""
-    for value in [published] if published and len(published) == 10 else []:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    for value, _ in Counter(event_days).most_common():
+    candidates = [published] if published and len(published) == 10 else []
+    for value in candidates + [day for day, _ in Counter(event_days).most_common()]:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:

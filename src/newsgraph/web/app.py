@@ -116,11 +116,6 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
 
     # --- search --------------------------------------------------------------------------
 
-    def _filters(q: str, outlet: str | None, language: str | None, since: str | None, until: str | None,
-                 actor: str | None, event: str | None, page_no: int) -> queries.SearchFilters:  # fmt: skip
-        return queries.SearchFilters(q, outlet or None, language or None, since or None, until or None,
-                                     actor or None, event or None, page_no)  # fmt: skip
-
     def search_args(
         q: str = "",
         outlet: str | None = None,
@@ -131,7 +126,8 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
         event: str | None = None,
         page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     ) -> queries.SearchFilters:
-        return _filters(q, outlet, language, since, until, actor, event, page)
+        return queries.SearchFilters(q, outlet or None, language or None, since or None, until or None,
+                                     actor or None, event or None, page)  # fmt: skip
 
     Filters = Annotated[queries.SearchFilters, Depends(search_args)]
 

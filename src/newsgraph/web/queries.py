@@ -164,12 +164,8 @@ def article(store: Store, article_id: str) -> dict[str, Any] | None:
     if row is None:
         return None
     text = row["text"] or ""
-    mentions = list(store.db.query(
-        "select m.actor_id, m.text, m.start, m.end, n.name, n.kind from mentions m"
-        " left join actors n on n.id = m.actor_id where m.article_id = ? order by m.start", [article_id]))  # fmt: skip
-    quotes = list(store.db.query(
-        "select q.speaker, q.text, q.start, q.end, n.name as speaker_name from quotes q"
-        " left join actors n on n.id = q.speaker where q.article_id = ? order by q.start", [article_id]))  # fmt: skip
+    mentions = store.article_mentions(article_id)
+    quotes = store.article_quotes(article_id)
     events = sorted(
         (event_record(e) for e in store.events(article=article_id, limit=10_000)),
         key=lambda e: (e["evidence"]["start"] or 0, e["id"]),
