@@ -115,6 +115,21 @@ def test_a_click_leads_from_a_fact_to_its_evidence_sentence(server: str, browser
     page.close()
 
 
+def test_an_actors_relations_over_time_lead_to_the_months_events(server: str, browser: Any) -> None:
+    page, errors = _page(browser)
+    page.goto(f"{server}/actors/state:RUS")
+    cells = page.locator("svg.heat a rect")
+    assert cells.count() > 0 and page.locator("svg.heat text.label").count() > 0
+    cells.first.click()
+    page.wait_for_load_state()
+    assert "/events?actor=state" in page.url and "since=" in page.url
+    page.locator("a.evidence").first.click()
+    page.wait_for_load_state()
+    assert "/articles/" in page.url and page.locator(".text .lit").count() > 0
+    assert errors == []
+    page.close()
+
+
 def test_hostile_text_stays_inert_in_the_browser(server: str, browser: Any, tmp_path: Path) -> None:
     """A page of an article whose text holds markup runs none of it (escaped, and the CSP)."""
     hits = json.loads(urllib.request.urlopen(server + "/api/search?q=saboteurs").read())["hits"]

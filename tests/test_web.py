@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -77,7 +79,7 @@ def test_every_page_renders_and_its_json_twin_holds_the_same_data(client: TestCl
     story = client.get(f"/api/stories/{story_id}").json()
     page = client.get(f"/stories/{story_id}").text
     for outlet in story["outlets"]:
-        assert outlet["name"].replace("'", "&#39;") in page
+        assert str(markupsafe.escape(outlet["name"])) in page
     article = client.get(f"/api/articles/{article_id}").json()
     assert "".join(s["text"] for s in article["segments"]) == article["text"]
     network = client.get("/api/network").json()
@@ -99,6 +101,59 @@ def test_search_filters_and_facets(client: TestClient) -> None:
     hits = client.get('/api/search?q="Africa Corps"').json()
     assert hits["total"] > 0 and any(p["hit"] for h in hits["hits"] for p in h["snippet"])
     assert client.get("/api/search?since=not-a-date").status_code == 422
+
+
+def test_search_and_events_answer_alike_whichever_filter_drives(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A common actor or event type is checked article by article, a rare one is looked up first:
+    both plans must give the same hits, totals and events."""
+    from newsgraph.web import queries
+
+    asks = [queries.SearchFilters(actor="state:RUS"), queries.SearchFilters(event="ASSAULT"),
+            queries.SearchFilters(q="Niger", actor="state:RUS", language="en"), queries.SearchFilters(actor="state:NER", page=2)]  # fmt: skip
+    answers = []
+    for walk in (True, False):
+        monkeypatch.setattr(Store, "walk_in_order", lambda *args, walk=walk, **kwargs: walk)
+        with Store(demo_db, readonly=True) as store:
+            found = [queries.search(store, ask) for ask in asks]
+            events = [
+                store.events(actor=a, event=e, limit=500) for a, e in (("RUS", None), ("state:NER", "ACCUSE"))
+            ]
+            mentions = [store.actor_mentions("state:RUS", limit=7), store.actor_mentions("state:MLI")]
+        answers.append(([(s["total"], [h["id"] for h in s["hits"]], s["facets"]) for s in found],
+                        [[e["id"] for e in rows] for rows in events], mentions))  # fmt: skip
+    assert answers[0] == answers[1]
+    assert all(total for total, _, _ in answers[0][0][:3]) and all(answers[0][1])
+    assert len(answers[0][2][0]) == 7 and answers[0][2][1]
+
+
+def test_an_actors_relations_add_up_over_time(client: TestClient) -> None:
+    data = client.get("/api/actors/state:RUS").json()
+    chart = data["relations_over_time"]
+    months = chart["months"]
+    assert months and all(len(row["cells"]) == len(months) for row in chart["rows"])
+    for earlier, later in itertools.pairwise(months):  # consecutive months, none skipped
+        year, month = map(int, earlier.split("-"))
+        assert later == (f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}")
+    for relation, row in zip(data["relations"], chart["rows"], strict=False):
+        assert relation["actor_id"] == row["actor_id"]
+        assert sum(c["events"] for c in row["cells"]) == sum(
+            m["events"] for m in relation["by_month"].values()
+        )
+        assert sum(m["events"] for m in relation["by_month"].values()) <= relation["events"]
+
+
+def test_a_broad_search_counts_up_to_a_cap(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsgraph.web import queries
+
+    monkeypatch.setattr(queries, "FACET_SAMPLE", 3)
+    monkeypatch.setattr(queries, "COUNT_CAP", 5)
+    with Store(demo_db, readonly=True) as store:
+        narrowed = queries.search(store, queries.SearchFilters(language="en"))
+        exact = queries.search(store, queries.SearchFilters(q="Niger"))
+    assert narrowed["total"] == 5 and narrowed["total_is_lower_bound"]
+    assert exact["total"] > 5 and not exact["total_is_lower_bound"]  # the full-text index counts cheaply
 
 
 def test_lists_download_as_csv_and_jsonl(client: TestClient) -> None:

@@ -133,6 +133,7 @@ def bench_serve(
     from fastapi.testclient import TestClient
 
     from .web.app import create_app
+    from .web.queries import warm_up
 
     with tempfile.TemporaryDirectory(prefix="newsgraph-bench-serve-") as tmp:
         path = db or Path(tmp) / "bench.db"
@@ -142,6 +143,7 @@ def bench_serve(
         else:
             total = build_database(path, articles)
         client = TestClient(create_app(path))
+        warm_up()  # as `newsgraph serve` does before it listens
         with Store(path, readonly=True) as store:
             paths = routes(store)
         rows = []

@@ -242,6 +242,7 @@ def serve_command(
     import uvicorn
 
     from .web.app import create_app
+    from .web.queries import warm_up
 
     try:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
@@ -253,6 +254,7 @@ def serve_command(
         )
     try:
         web = create_app(db, token=token)
+        warm_up()
     except NewsgraphError as exc:
         raise _fail(exc.reason) from exc
     out.print(f"newsgraph dashboard on http://{host}:{port}/ (read-only; Ctrl-C stops)")

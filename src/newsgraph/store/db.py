@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -402,20 +403,26 @@ class Store(StoryQueries):
         id, a code (``RUS``) or part of an actor's name."""
         sql = [_EVENTS_BASE_SQL, " where 1 = 1"]
         params: list[Any] = []
-        if actor and ":" in actor:  # an actor id: the indexed party table says it all
-            sql.append(" and e.id in (select event_id from event_actors where actor_id = ?)")
-            params.append(actor)
-        elif actor:  # a code or a name: the actors it names, then their events through the index
-            ids = [
+        if actor:
+            # an actor id, or the actors a code or name stands for; a party to many events is
+            # checked while walking the events newest first (the walk stops at ``limit``), a
+            # party to few has its events looked up first
+            ids = [actor] if ":" in actor else [
                 r[0]
                 for r in self.db.execute(
                     "select id from actors where code = ? or country = ? or name like ?",
                     [actor.upper(), actor.upper(), f"%{actor}%"],
                 )
-            ]
-            sql.append(
-                " and e.id in (select event_id from event_actors where actor_id in (select value from json_each(?)))"
-            )
+            ]  # fmt: skip
+            parties = "select event_id from event_actors where actor_id in (select value from json_each(?))"
+            if self.walk_in_order(parties, [json.dumps(ids)], limit=limit, table="events"):
+                sql[0] = _EVENTS_BASE_SQL.replace(" join articles", " cross join articles")
+                sql.append(
+                    " and exists (select 1 from event_actors p where p.event_id = e.id"
+                    " and +p.actor_id in (select value from json_each(?)))"  # one seek per event, not per actor
+                )
+            else:
+                sql.append(f" and e.id in ({parties})")
             params.append(json.dumps(ids))
         if event:
             sql.append(" and e.event = ?")
@@ -438,7 +445,7 @@ class Store(StoryQueries):
         if outlet:
             sql.append(" and a.outlet like ?")
             params.append(f"%{outlet}%")
-        sql.append(" order by e.date desc, e.article_id, e.evidence_start limit ?")
+        sql.append(" order by e.date desc, e.article_id, e.evidence_start, e.id limit ?")
         params.append(limit)
         rows = [_decode_event(row) for row in self.db.query("".join(sql), params)]
         self._count_reporting_outlets(rows)
@@ -529,18 +536,43 @@ class Store(StoryQueries):
             )
         )
 
-    def actor_mentions(self, actor_id: str) -> list[dict[str, Any]]:
-        """Where an actor is mentioned: one row per article, with its mentions' count and first span."""
+    def actor_mentions(self, actor_id: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """Where an actor is mentioned, newest first (undated last): one row per article, with its
+        mentions' count and first span."""
+        # the page of articles is chosen first (walking the date index when the actor is common),
+        # so that only its rows count their mentions
+        listed = "select article_id from mentions where actor_id = ?"
+        if self.walk_in_order(listed, [actor_id], limit=limit or 10**9, table="articles"):
+            mentioning = "exists (select 1 from mentions m where m.actor_id = ? and m.article_id = a.id)"
+        else:
+            mentioning = f"a.id in ({listed})"
+        page = (
+            f"select a.id, a.title, a.outlet, a.published, a.rowid as row from articles a where {mentioning}"
+            " order by a.published desc, a.rowid desc" + (" limit ?" if limit else "")
+        )
         return list(
             self.db.query(
-                "select m.article_id, a.title, a.outlet, a.published, count(*) as mentions, min(m.start) as start,"
-                " (select text from mentions x where x.article_id = m.article_id and x.actor_id = m.actor_id"
-                "  order by x.start limit 1) as text"
-                " from mentions m join articles a on a.id = m.article_id where m.actor_id = ?"
-                " group by m.article_id order by coalesce(a.published, '') desc, m.article_id",
-                [actor_id],
+                "select p.id as article_id, p.title, p.outlet, p.published, count(*) as mentions,"
+                " min(m.start) as start,"
+                " (select text from mentions x where x.article_id = p.id and x.actor_id = ? order by x.start limit 1) as text"
+                f" from ({page}) p join mentions m on m.article_id = p.id and m.actor_id = ?"
+                " group by p.id order by p.published desc, p.row desc",
+                [actor_id, actor_id, *([limit] if limit else []), actor_id],
             )
         )
+
+    def walk_in_order(self, matching_sql: str, params: list[Any], *, limit: int, table: str) -> bool:
+        """Whether a filter whose matching rows ``matching_sql`` lists is best checked row by row
+        while walking ``table`` in result order (stopping at ``limit``), rather than looked up
+        first and sorted. The walk reads about limit × rows / matches rows, the lookup sorts the
+        matches: walk when the matches outnumber the square root of limit × rows. Counting stops
+        at that threshold, so the choice costs little either way."""
+        rows = self.db.execute(f"select max(rowid) from {table}").fetchone()[0] or 0
+        threshold = math.isqrt(limit * rows) + 1
+        found = self.db.execute(
+            f"select count(*) from ({matching_sql} limit {threshold})", params
+        ).fetchone()[0]
+        return int(found) >= threshold
 
     def find_actors(self, name: str | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
         """Actors by number of mentions; with ``name``, those whose name or alias contains it."""
@@ -631,6 +663,7 @@ _EVENTS_SQL = (
 )
 """An event with what readers want beside it: its article's outlet, title and date, the words of
 its evidence sentence, and how many outlets reported the same real-world event."""
+
 _EVENTS_BASE_SQL = (
     "select e.*, a.outlet, a.title, a.published, a.story_id,"
     " substr(a.text, e.evidence_start + 1, e.evidence_end - e.evidence_start) as evidence_text"

@@ -207,14 +207,20 @@ class StoryQueries:
 
     # --- what readers read -----------------------------------------------------------------
 
-    def stories(self, *, limit: int | None = None, min_outlets: int = 1) -> list[dict[str, Any]]:
-        """Stories oldest first, each with its article ids (in publication order)."""
-        sql = f"select s.*, {_ARTICLE_IDS} from stories s where json_array_length(outlets) >= ?"
-        sql += " order by first_day is null, first_day, first_published, id"
+    def stories(
+        self, *, limit: int | None = None, min_outlets: int = 1, newest_first: bool = False
+    ) -> list[dict[str, Any]]:
+        """Stories oldest (or newest) first, undated last, each with its article ids (in
+        publication order)."""
+        direction = "desc" if newest_first else "asc"
+        order = f"first_day is null, first_day {direction}, first_published {direction}, id"
+        # the page of stories is chosen first, so that only its rows gather their article ids
+        sql = f"select * from stories where json_array_length(outlets) >= ? order by {order}"
         args: list[Any] = [min_outlets]
         if limit:
             sql += " limit ?"
             args.append(limit)
+        sql = f"select s.*, {_ARTICLE_IDS} from ({sql}) s order by {order}"
         return [_decode_story(row) for row in self.db.query(sql, args)]
 
     def story(self, story_id: str) -> dict[str, Any] | None:

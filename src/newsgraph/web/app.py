@@ -238,7 +238,7 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline_page(request: Request) -> HTMLResponse:
-        return page(request, "timeline.html", None, "Timeline")
+        return page(request, "timeline.html", {"tones": queries.EVENT_TONE}, "Timeline")
 
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def map_page(request: Request) -> HTMLResponse:

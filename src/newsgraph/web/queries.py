@@ -19,14 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
+from ..events.lexicon import load_lexicons
 from ..export import event_record
+from ..kb import load_kb
 from ..store import Store
 from ..store.db import HIT_END, HIT_START, fts_query
-from ..stories.framing import compare_story
+from ..stories.framing import compare_story, load_framing_lexicon
 
 PAGE_SIZE = 50
 FACET_SAMPLE = 2000
 """Facet counts are taken over the best this-many matches (all of them when there are fewer)."""
+COUNT_CAP = 10_000
+"""Totals are counted exactly up to this many; beyond it a page says "10,000+" (a broad query
+would otherwise spend most of its time counting rows nobody will page through)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -40,8 +45,12 @@ class SearchFilters:
     event: str | None = None
     page: int = 1
 
+    @property
+    def narrowed(self) -> bool:
+        return any((self.outlet, self.language, self.since, self.until, self.actor, self.event))
 
-def _where(filters: SearchFilters) -> tuple[str, list[Any]]:
+
+def _where(store: Store, filters: SearchFilters) -> tuple[str, list[Any]]:
     clauses, params = ["1 = 1"], []
     if filters.outlet:
         clauses.append("a.outlet = ?")
@@ -55,92 +64,126 @@ def _where(filters: SearchFilters) -> tuple[str, list[Any]]:
     if filters.until:
         clauses.append("substr(a.published, 1, length(?)) <= ?")
         params += [filters.until, filters.until]
-    if filters.actor:
-        clauses.append("a.id in (select article_id from mentions where actor_id = ?)")
-        params.append(filters.actor)
-    if filters.event:
-        clauses.append("a.id in (select article_id from events where event = ?)")
-        params.append(filters.event.upper())
+    # an actor or event filter: a rare one lists its articles, a common one is checked per article
+    for value, rows, check in (
+        (filters.actor, "select article_id from mentions where actor_id = ?",
+         "exists (select 1 from mentions m where m.actor_id = ? and m.article_id = a.id)"),
+        (filters.event and filters.event.upper(), "select article_id from events where event = ?",
+         "exists (select 1 from events e where e.event = ? and e.article_id = a.id)"),
+    ):  # fmt: skip
+        if not value:
+            continue
+        common = store.walk_in_order(rows, [value], limit=FACET_SAMPLE, table="articles")
+        clauses.append(check if common else f"a.id in ({rows})")
+        params.append(value)
     return " and ".join(clauses), params
 
 
-def search(store: Store, filters: SearchFilters) -> dict[str, Any]:
-    """Articles matching the words (full text) and the filters, with facet counts over all matches."""
-    where, params = _where(filters)
-    query = fts_query(filters.q) if filters.q.strip() else ""
+def _ranked(store: Store, query: str, filters: SearchFilters) -> tuple[list[str], int, bool]:
+    """The best FACET_SAMPLE matching article ids in result order, the total (exact up to
+    COUNT_CAP) and whether the total is only a lower bound."""
+    where, params = _where(store, filters)
+    if query and not filters.narrowed:  # the full-text index alone answers: no join
+        rowids = [r[0] for r in store.db.execute(
+            f"select rowid from articles_fts where articles_fts match ? order by rank limit {FACET_SAMPLE}", [query])]  # fmt: skip
+        ids = dict(store.db.execute(
+            "select rowid, id from articles where rowid in (select value from json_each(?))", [json.dumps(rowids)]).fetchall())  # fmt: skip
+        total = int(
+            store.db.execute(
+                "select count(*) from articles_fts where articles_fts match ?", [query]
+            ).fetchone()[0]
+        )
+        return [ids[r] for r in rowids if r in ids], total, False
     if query:
-        base = (
-            "from articles_fts join articles a on a.rowid = articles_fts.rowid"
-            f" where articles_fts match ? and {where}"
-        )
-        params = [query, *params]
-        columns = (
-            f"a.id, a.title, a.outlet, a.published, a.language, a.story_id,"
-            f" snippet(articles_fts, 1, '{HIT_START}', '{HIT_END}', '…', 24) as snippet"
-        )
-        order = "bm25(articles_fts)"
+        base = f"from articles_fts join articles a on a.rowid = articles_fts.rowid where articles_fts match ? and {where}"
+        params, order = [query, *params], "articles_fts.rank"
     else:
-        base = f"from articles a where {where}"
-        columns = (
-            "a.id, a.title, a.outlet, a.published, a.language, a.story_id, substr(a.text, 1, 240) as snippet"
-        )
-        order = "a.published desc, a.id"
+        base, order = f"from articles a where {where}", "a.published desc, a.rowid desc"
+    ranked = [
+        r[0] for r in store.db.execute(f"select a.id {base} order by {order} limit {FACET_SAMPLE}", params)
+    ]
+    if len(ranked) < FACET_SAMPLE:
+        return ranked, len(ranked), False
+    counted = int(
+        store.db.execute(f"select count(*) from (select 1 {base} limit {COUNT_CAP})", params).fetchone()[0]
+    )
+    return ranked, counted, counted >= COUNT_CAP
+
+
+def _page_ids(store: Store, query: str, filters: SearchFilters, ranked: list[str]) -> list[str]:
     offset = (max(1, filters.page) - 1) * PAGE_SIZE
-    try:
-        total = int(store.db.execute(f"select count(*) {base}", params).fetchone()[0])
-        # the best FACET_SAMPLE matches, ranked once: the page comes from them, and the facets
-        # count them (bounded work however broad the query)
-        ranked = [
-            r[0]
-            for r in store.db.execute(f"select a.id {base} order by {order} limit {FACET_SAMPLE}", params)
+    if offset + PAGE_SIZE <= len(ranked) or len(ranked) < FACET_SAMPLE:
+        return ranked[offset : offset + PAGE_SIZE]
+    # a page beyond the sample: rank again, further
+    where, params = _where(store, filters)
+    if query:
+        base = f"from articles_fts join articles a on a.rowid = articles_fts.rowid where articles_fts match ? and {where}"
+        params, order = [query, *params], "articles_fts.rank"
+    else:
+        base, order = f"from articles a where {where}", "a.published desc, a.rowid desc"
+    sql = f"select a.id {base} order by {order} limit ? offset ?"
+    return [r[0] for r in store.db.execute(sql, [*params, PAGE_SIZE, offset])]
+
+
+def _facets(store: Store, ranked: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Outlet, language, year, event-type and actor counts over the ranked sample."""
+    sample = json.dumps(ranked)
+    counts: dict[str, Counter[str]] = {name: Counter() for name in ("outlet", "language", "year")}
+    for outlet, language, published in store.db.execute(
+        "select a.outlet, a.language, a.published from articles a where a.id in (select value from json_each(?))",
+        [sample],
+    ):
+        counts["outlet"][outlet] += 1
+        counts["language"][language] += 1
+        counts["year"][(published or "")[:4]] += 1
+    for name, table, column in (("event", "events", "event"), ("actor", "mentions", "actor_id")):
+        counts[name] = Counter(dict(store.db.execute(
+            f"select {column}, count(distinct article_id) from {table}"
+            f" where article_id in (select value from json_each(?)) group by 1", [sample]).fetchall()))  # fmt: skip
+    names = _actor_names(store, [value for value, _ in counts["actor"].most_common(30)])
+    return {
+        name: [
+            {"value": value, "count": count, "label": names.get(value, value) if name == "actor" else value}
+            for value, count in sorted(counter.items(), key=lambda vc: (-vc[1], vc[0]))[:30]
+            if value
         ]
-        page_ids = ranked[offset : offset + PAGE_SIZE]
-        if offset + PAGE_SIZE > len(ranked):  # a page beyond the sample
-            page_ids = [r[0] for r in store.db.execute(
-                f"select a.id {base} order by {order} limit ? offset ?", [*params, PAGE_SIZE, offset])]  # fmt: skip
-        position = {article_id: i for i, article_id in enumerate(page_ids)}
-        if query:
+        for name, counter in counts.items()
+    }
+
+
+def search(store: Store, filters: SearchFilters) -> dict[str, Any]:
+    """Articles matching the words (full text) and the filters, best first (newest first without
+    words), with facet counts over the best FACET_SAMPLE matches."""
+    query = fts_query(filters.q) if filters.q.strip() else ""
+    try:
+        ranked, total, total_is_lower_bound = _ranked(store, query, filters)
+        page_ids = _page_ids(store, query, filters, ranked)
+        if query:  # the snippet needs the match: only for this page's rows
             rows = store.db.execute(
-                f"select {columns} {base} and a.id in (select value from json_each(?))",
-                [*params, json.dumps(page_ids)],
+                "select a.id, a.title, a.outlet, a.published, a.language, a.story_id,"
+                f" snippet(articles_fts, 1, '{HIT_START}', '{HIT_END}', '…', 24)"
+                " from articles_fts join articles a on a.rowid = articles_fts.rowid where articles_fts match ?"
+                " and articles_fts.rowid in (select rowid from articles where id in (select value from json_each(?)))",
+                [query, json.dumps(page_ids)],
             ).fetchall()
         else:
             rows = store.db.execute(
-                f"select {columns} from articles a where a.id in (select value from json_each(?))",
+                "select a.id, a.title, a.outlet, a.published, a.language, a.story_id, substr(a.text, 1, 240)"
+                " from articles a where a.id in (select value from json_each(?))",
                 [json.dumps(page_ids)],
             ).fetchall()
-        rows.sort(key=lambda r: position[r[0]])
-        sample = "(select value as id from json_each(?))"
-        facets = {
-            name: [
-                {"value": value, "count": count}
-                for value, count in store.db.execute(
-                    f"select {expr}, count(distinct s.id) from {sample} s {join} group by 1 order by 2 desc, 1 limit 30",
-                    [json.dumps(ranked)],
-                )
-                if value
-            ]
-            for name, expr, join in (
-                ("outlet", "a.outlet", "join articles a on a.id = s.id"),
-                ("language", "a.language", "join articles a on a.id = s.id"),
-                ("year", "substr(a.published, 1, 4)", "join articles a on a.id = s.id"),
-                ("event", "e.event", "join events e on e.article_id = s.id"),
-                ("actor", "m.actor_id", "join mentions m on m.article_id = s.id"),
-            )
-        }
+        facets = _facets(store, ranked)
     except sqlite3.OperationalError as exc:
         raise StoreError(f"search failed: {exc}") from exc
-    names = _actor_names(store, [f["value"] for f in facets["actor"]])
-    for name, values in facets.items():
-        for f in values:
-            f["label"] = names.get(f["value"], f["value"]) if name == "actor" else f["value"]
+    position = {article_id: i for i, article_id in enumerate(page_ids)}
+    rows.sort(key=lambda r: position[r[0]])
     hits = [
         {"id": r[0], "title": r[1], "outlet": r[2], "published": r[3], "language": r[4], "story_id": r[5],
          "snippet": _snippet_parts(r[6] or "")}
         for r in rows
     ]  # fmt: skip
-    return {"filters": _filters_dict(filters), "total": total, "page": max(1, filters.page), "page_size": PAGE_SIZE, "hits": hits,
-            "facets": facets}  # fmt: skip
+    return {"filters": _filters_dict(filters), "total": total, "total_is_lower_bound": total_is_lower_bound,
+            "page": max(1, filters.page), "page_size": PAGE_SIZE, "hits": hits, "facets": facets}  # fmt: skip
 
 
 def _filters_dict(filters: SearchFilters) -> dict[str, Any]:
@@ -243,7 +286,7 @@ def _segments(
 def stories(store: Store, *, min_outlets: int = 1, limit: int = 200) -> list[dict[str, Any]]:
     if "stories" not in store.db.table_names():
         return []
-    return store.stories(min_outlets=min_outlets, limit=limit)
+    return store.stories(min_outlets=min_outlets, limit=limit, newest_first=True)
 
 
 def story(store: Store, story_id: str) -> dict[str, Any] | None:
@@ -265,48 +308,86 @@ def actor(store: Store, actor_id: str) -> dict[str, Any] | None:
     record = store.actor(actor_id)
     if record is None:
         return None
-    by_month: Counter[str] = Counter()
-    for (month,) in store.db.execute(
-        "select substr(a.published, 1, 7) from mentions m join articles a on a.id = m.article_id"
-        " where m.actor_id = ? and a.published is not null",
-        [actor_id],
-    ):
-        by_month[month] += 1
+    by_month = dict(
+        store.db.execute(
+            "select substr(a.published, 1, 7), count(*) from articles a where a.published is not null"
+            " and a.id in (select article_id from mentions where actor_id = ?) group by 1 order by 1",
+            [actor_id],
+        ).fetchall()
+    )
     events = [event_record(e) for e in store.events(actor=actor_id, limit=500)]
     as_actor = [e for e in events if any(p.get("actor_id") == actor_id for p in e["actor"])]
     as_recipient = [e for e in events if any(p.get("actor_id") == actor_id for p in e["recipient"])]
-    relations: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"events": 0, "score": 0, "by_month": Counter()}
-    )
-    for e in events:
-        others = {p.get("actor_id") for p in e["actor"] + e["recipient"]} - {actor_id, None}
-        for other in others:
-            rel = relations[other]
-            rel["events"] += 1
-            rel["score"] += EVENT_TONE.get(e["event"], 0)
-            rel["by_month"][(e["date"] or "")[:7]] += EVENT_TONE.get(e["event"], 0)
+    relations = _relations(store, actor_id)
     names = _actor_names(store, list(relations))
+    ranked = sorted(
+        (
+            {"actor_id": other, "name": names.get(other, other), "events": rel["events"], "score": rel["score"],
+             "by_month": dict(sorted(rel["by_month"].items()))}
+            for other, rel in relations.items()
+        ),
+        key=lambda r: (-r["events"], r["actor_id"]),
+    )  # fmt: skip
     return {
         "actor": record,
         "roles": store.actor_roles(actor_id),
-        "mentions_by_month": dict(sorted(by_month.items())),
-        "articles": store.actor_mentions(actor_id)[:100],
+        "articles_by_month": by_month,
+        "articles": store.actor_mentions(actor_id, limit=100),
         "as_actor": as_actor,
         "as_recipient": as_recipient,
-        "relations": sorted(
-            (
-                {
-                    "actor_id": other,
-                    "name": names.get(other, other),
-                    "events": rel["events"],
-                    "score": rel["score"],
-                    "by_month": dict(sorted(rel["by_month"].items())),
-                }
-                for other, rel in relations.items()
-            ),
-            key=lambda r: (-r["events"], r["actor_id"]),
-        ),
+        "relations": ranked,
+        "relations_over_time": _relations_over_time(ranked[:RELATION_ROWS]),
     }
+
+
+RELATION_ROWS = 10
+"""How many partners the relations-over-time chart draws (the most frequent)."""
+RELATION_MONTHS = 120
+"""How many months (the latest) the chart spans at most."""
+
+
+def _relations_over_time(relations: list[dict[str, Any]]) -> dict[str, Any]:
+    """A partner-by-month grid for the chart: every month from the first to the last in which
+    any of these partners shares an event with the actor, with empty months kept (a gap in the
+    record is information)."""
+    months = sorted({m for r in relations for m in r["by_month"]})
+    if not months:
+        return {"months": [], "rows": [], "peak": 0}
+    span = []
+    year, month = int(months[0][:4]), int(months[0][5:])
+    while (stamp := f"{year:04d}-{month:02d}") <= months[-1]:
+        span.append(stamp)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    span = span[-RELATION_MONTHS:]
+    empty = {"events": 0, "score": 0}
+    rows = [
+        {"actor_id": r["actor_id"], "name": r["name"], "cells": [r["by_month"].get(m, empty) for m in span]}
+        for r in relations
+    ]
+    peak = max(abs(c["score"]) for row in rows for c in row["cells"])
+    return {"months": span, "rows": rows, "peak": peak}
+
+
+def _relations(store: Store, actor_id: str) -> dict[str, dict[str, Any]]:
+    """Every actor sharing an event with this one (on either side), over all their events: how
+    many, the summed cooperation/conflict score, and both per month."""
+    relations: dict[str, dict[str, Any]] = defaultdict(lambda: {"events": 0, "score": 0, "by_month": {}})
+    rows = store.db.execute(
+        "select other.actor_id, substr(e.date, 1, 7), e.event, count(distinct e.id)"
+        " from event_actors mine join event_actors other"
+        " on other.event_id = mine.event_id and other.actor_id != mine.actor_id"
+        " join events e on e.id = mine.event_id where mine.actor_id = ? group by 1, 2, 3",
+        [actor_id],
+    )
+    for other, month, event, count in rows:
+        rel, tone = relations[other], EVENT_TONE.get(event, 0) * count
+        rel["events"] += count
+        rel["score"] += tone
+        if month and len(month) == 7:  # a year-only date counts in the totals, not in a month
+            at = rel["by_month"].setdefault(month, {"events": 0, "score": 0})
+            at["events"] += count
+            at["score"] += tone
+    return relations
 
 
 def _actor_names(store: Store, ids: list[str]) -> dict[str, str]:
@@ -404,3 +485,11 @@ def _stamp(path: Path) -> tuple[int, ...]:
         else:
             stamp += [info.st_mtime_ns, info.st_size]
     return tuple(stamp)
+
+
+def warm_up() -> None:
+    """Load the knowledge base and the lexicons a story page reads (about a second), so that the
+    first visitor does not wait for them."""
+    load_kb(())
+    load_framing_lexicon()
+    load_lexicons()

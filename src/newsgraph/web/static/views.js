@@ -51,25 +51,39 @@ async function drawNetwork(container) {
   if (!data.nodes.length) container.appendChild(el("p", "No events between resolved actors match.", "empty"));
 }
 
+function short(text) {
+  const words = String(text || "");
+  return words.length > 18 ? words.slice(0, 17) + "…" : words;
+}
+
 function itemContent(event) {
   const box = el("span");
-  box.appendChild(el("strong", event.event + " "));
-  const who = (event.actor.map((p) => p.code || p.text).join(", ") || "—") + " → " +
-              (event.recipient.map((p) => p.code || p.text).join(", ") || "—");
+  // codes where the parties are resolved, else their words cut short: the box stays narrow
+  const side = (parties) => parties.map((p) => p.code || short(p.text)).join(", ") || "—";
+  const who = side(event.actor) + " → " + side(event.recipient);
   box.appendChild(el("span", who));
   return box;
 }
 
 async function drawTimeline(container) {
   const events = await load(container);
+  const tones = JSON.parse(container.dataset.tones || "{}");
   const items = [];
   const byId = new Map();
+  const perType = new Map();
   events.forEach((e, i) => {
     if (!e.date || e.date.length < 7) return;
     const start = e.date.length === 7 ? e.date + "-01" : e.date;
-    items.push({ id: i, start, content: itemContent(e), className: "tl-" + (e.event || "").toLowerCase() });
+    const type = e.event || "?";
+    items.push({ id: i, start, group: type, content: itemContent(e), className: "tl-" + type.toLowerCase() });
     byId.set(i, e);
+    perType.set(type, (perType.get(type) || 0) + 1);
   });
+  // one lane per event type, cooperation at the top, conflict at the bottom
+  const groups = [...perType.keys()]
+    .sort((a, b) => (tones[b] || 0) - (tones[a] || 0) || a.localeCompare(b))
+    .map((type, order) => ({ id: type, order, content: el("span", type + " · " + perType.get(type)),
+                             className: "tl-lane-" + ((tones[type] || 0) < 0 ? "conflict" : "cooperation") }));
   const detail = el("div", null, "timeline-detail");
   container.after(detail);
   if (!items.length) {
@@ -77,7 +91,11 @@ async function drawTimeline(container) {
     container.dataset.drawn = "0";
     return;
   }
-  const timeline = new vis.Timeline(container, new vis.DataSet(items), { stack: true, maxHeight: 560, zoomMin: 86400000 });
+  const timeline = new vis.Timeline(container, new vis.DataSet(items), new vis.DataSet(groups), {
+    stack: true, maxHeight: 640, zoomMin: 86400000, groupOrder: "order", verticalScroll: true,
+    orientation: { axis: "top", item: "top" },
+    cluster: { maxItems: 2, showStipes: true, fitOnDoubleClick: true, titleTemplate: "{count} events: zoom in to see them" },
+  });
   timeline.on("select", (props) => {
     const event = byId.get(props.items[0]);
     detail.replaceChildren();
