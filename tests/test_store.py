@@ -183,7 +183,7 @@ def test_a_database_of_the_previous_schema_is_migrated(tmp_path: Path) -> None:
 def test_identical_bytes_under_another_name_are_not_extracted_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsgraph import ingest, pipeline
+    from newsgraph import ingest, processing
 
     text = (
         "Niger's junta announced a new agreement on uranium mining with a Russian state company on Monday. "
@@ -192,9 +192,9 @@ def test_identical_bytes_under_another_name_are_not_extracted_again(
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (tmp_path / "copy-of-a.txt").write_text(text, encoding="utf-8")
     calls = []
-    real = pipeline.build_article
+    real = processing.build_article
     monkeypatch.setattr(
-        pipeline, "build_article", lambda doc, ctx: calls.append(doc.source) or real(doc, ctx)
+        processing, "build_article", lambda doc, ctx: calls.append(doc.source) or real(doc, ctx)
     )
     with Store(tmp_path / "db.sqlite") as store:
         summary = ingest([str(tmp_path / "a.txt"), str(tmp_path / "copy-of-a.txt")], store)

@@ -19,6 +19,7 @@ from newsgraph import IngestOptions, ingest
 from newsgraph.cli import app
 from newsgraph.kb import load_kb
 from newsgraph.store import Store
+from newsgraph.stories import embed as embed_module
 from newsgraph.stories import stage
 from newsgraph.stories.cluster import (
     ClusterParams,
@@ -369,6 +370,7 @@ def test_when_the_model_fails_articles_stay_ungrouped_and_the_batch_goes_on(
         raise EmbeddingError("cannot load the embedding model: test")
 
     monkeypatch.setattr(stage, "embed", broken)
+    monkeypatch.setattr(embed_module, "embed", broken)  # where the ingest workers embed leads
     source = tmp_path / "news.jsonl"
     source.write_text(json.dumps({"title": "Mali", "text": "Mali and Russia signed an agreement on Tuesday "
                                   "in Bamako, the government said, after two days of talks. " * 3}) + "\n")  # fmt: skip

@@ -6,7 +6,9 @@ code: 0 success, 1 nothing could be done with the input, 2 bad usage, configurat
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
 import re
 import sys
 from collections import Counter
@@ -123,6 +125,21 @@ def _build_options(
     return options.with_jsonl_mapping(mapping) if mapping else options
 
 
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        "-w",
+        min=0,
+        help="Processes that extract, annotate and embed (one language pipeline each); 0 = one per core.",
+    ),
+]
+
+
+def _workers(requested: int) -> int:
+    return requested or os.cpu_count() or 1
+
+
 def _run_ingest(paths: list[str], store: Store, options: IngestOptions, quiet: bool) -> IngestSummary:
     files = sum(1 for item in expand_inputs(paths) if not hasattr(item, "reason"))
     if quiet or (not err.is_terminal and not err.file.isatty()):
@@ -223,16 +240,44 @@ def ingest_command(
     annotate: Annotated[
         bool, typer.Option("--annotate/--no-annotate", help="Annotate new articles (actors) after reading.")
     ] = True,
+    workers: WorkersOption = 1,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local (this machine, --workers processes) or spark (pip install '.[spark]'; docs/scaling.md)."
+        ),
+    ] = "local",
+    spark_master: Annotated[
+        str, typer.Option(help="Spark master URL for --engine spark, e.g. local[4] or spark://host:7077.")
+    ] = "local[*]",
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where --engine spark writes its Parquet shards (default: a folder beside the database)."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Read news files into the database: formats sniffed, duplicates and failures counted."""
+    if engine not in ("local", "spark"):
+        raise _fail(f"unknown engine {engine!r}: local or spark")
     try:
-        options = _build_options(outlets, field, max_doc_mb, min_words, kb, annotate)
+        options = dataclasses.replace(
+            _build_options(outlets, field, max_doc_mb, min_words, kb, annotate), workers=_workers(workers)
+        )
     except NewsgraphError as exc:
         raise _fail(exc.reason) from exc
     with _open_store(db) as store:
-        summary = _run_ingest(paths, store, options, quiet)
+        if engine == "spark":
+            from .spark import spark_ingest
+
+            try:
+                summary = spark_ingest(paths, store, options, master=spark_master, shards=shards)
+            except NewsgraphError as exc:
+                raise _fail(exc.reason) from exc
+        else:
+            summary = _run_ingest(paths, store, options, quiet)
     if as_json:
         out.print_json(data=_summary_json(summary))
     else:
@@ -248,6 +293,7 @@ def annotate_command(
     kb: Annotated[
         list[Path], typer.Option("--kb", help="Extra knowledge-base file (YAML); repeatable.")
     ] = [],  # noqa: B006
+    workers: WorkersOption = 1,
     as_json: JsonOption = False,
 ) -> None:
     """Annotate stored articles: sentences and actor mentions (the new ones, or all with --redo)."""
@@ -257,7 +303,7 @@ def annotate_command(
     try:
         options = _build_options([], [], 16.0, 25, kb)
         with _open_store(db) as store:
-            done = annotate_pending(store, options, redo=redo)
+            done = annotate_pending(store, options, redo=redo, workers=_workers(workers))
             grouped = group_stories(store)
     except NewsgraphError as exc:
         raise _fail(exc.reason) from exc
@@ -400,10 +446,29 @@ def _print_actor(actor: dict[str, Any]) -> None:
 @app.command("export")
 def export_command(
     db: DbOption,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the JSONL files.", file_okay=False)],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the exported files.", file_okay=False)],
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", help="jsonl (the contract's files) or parquet (every table, docs/scaling.md)."
+        ),
+    ] = "jsonl",
 ) -> None:
-    """Write articles, actors, mentions, events, quotes and stories as JSONL files."""
+    """Write articles, actors, mentions, events, quotes and stories as JSONL files (or every
+    table as Parquet)."""
+    if format not in ("jsonl", "parquet"):
+        raise _fail(f"unknown format {format!r}: jsonl or parquet")
     with _open_store(db, readonly=True) as store:
+        if format == "parquet":
+            from .export_parquet import export_parquet
+
+            try:
+                written = export_parquet(store, out_dir)
+            except NewsgraphError as exc:
+                raise _fail(exc.reason) from exc
+            for path, count in written.items():
+                out.print(f"{path}: {count} row(s)")
+            return
         counts = export_files(store, out_dir)
     for name, count in counts.items():
         out.print(f"{out_dir / (name + '.jsonl')}: {count} record(s)")
@@ -903,7 +968,7 @@ def bench_ingest_command(
     out.print("[dim]time ratio: this row's time over newsgraph ingest's on the same corpus[/dim]")
 
 
-from . import cli_stories  # noqa: E402, F401 - registers the story commands on ``app``
+from . import cli_live, cli_stories  # noqa: E402, F401 - they register their commands on ``app``
 
 
 def main() -> None:

@@ -60,6 +60,9 @@ class IngestOptions:
     """Articles whose clean text has fewer words are refused: a headline or a stub is not news."""
     repeated_line_min_docs: int = 3
     """A short line seen in at least this many documents of one source is that source's furniture."""
+    workers: int = 1
+    """Processes that extract, annotate and embed (one language pipeline each); 1 runs them in
+    this process. The process that owns the store reads the input and writes, in order."""
 
     def with_jsonl_mapping(self, mapping: dict[str, str]) -> IngestOptions:
         """Return a copy whose JSONL field names come first from ``mapping`` (field -> key)."""

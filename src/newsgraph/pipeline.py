@@ -11,21 +11,24 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from .annotate import ANNOTATOR_VERSION, ArticleText, annotate
-from .article import ArticleContext, build_article, source_group
+from .annotate import ANNOTATOR_VERSION, ArticleText
+from .article import source_group
 from .clean.boilerplate import repeatable_lines
 from .errors import NewsgraphError
 from .extract.text import prepare_text
-from .kb import load_kb
-from .meta.outlets import load_outlets
+from .meta.outlets import OutletTable, load_outlets
 from .options import IngestOptions
+from .processing import Processed, Work, annotate_texts, process_documents, start_worker
 from .readers import read_input
-from .records import RawDocument, Skipped
+from .records import Annotation, RawDocument, Skipped
+from .runner import chunked, run_chunks
 from .sources import InputFile, expand_inputs
 from .store import Store
+from .stories.embed import MODEL_NAME
 from .stories.stage import StorySummary, group_stories
 
 LOGGER = logging.getLogger(__name__)
@@ -33,6 +36,9 @@ LOGGER = logging.getLogger(__name__)
 EXTRACTOR_VERSION = 1
 """Bump when extraction changes enough that stored articles should be re-extracted."""
 COMMIT_EVERY = 200
+CHUNK_SIZE = 16
+"""Documents per task sent to a worker: enough to batch the parser, few enough to keep every
+worker busy and memory small."""
 
 
 @dataclass(slots=True)
@@ -94,24 +100,84 @@ def ingest(
     summary.files = len(files)
     with store.transaction():
         _count_repeated_lines(files, store, options)
-    context = ArticleContext(options=options, outlets=load_outlets(options.outlet_files))
-    pending = 0
-    for item in files:
-        with store.transaction():
-            for document in read_input(item, options):
-                _ingest_one(document, store, context, summary)
-                pending += 1
-                if pending >= COMMIT_EVERY:
-                    store.db.conn.commit()
-                    pending = 0
-                if progress:
-                    progress(item.source, summary)
-        if progress:
-            progress(item.source, summary)
+    documents = (document for item in files for document in read_input(item, options))
+    return ingest_documents(documents, store, options, summary=summary, progress=progress)
+
+
+def ingest_documents(
+    documents: Iterable[RawDocument | Skipped],
+    store: Store,
+    options: IngestOptions | None = None,
+    *,
+    summary: IngestSummary | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestSummary:
+    """Store the articles in ``documents`` (from files, fetched pages or feeds), then annotate
+    and group them; never raises for a bad document.
+
+    The documents are read here, in order, and those not stored already go in chunks to the
+    workers (``options.workers``), which extract, annotate and embed them; their records come back
+    in order and are written here. Memory stays bounded: a few chunks are in flight at a time.
+    """
+    options = options or IngestOptions()
+    summary = summary or IngestSummary()
+    workers = options.workers
+    if workers > 1 and not store.path.is_file():
+        summary.notes.append("an in-memory database is written by one process: --workers ignored")
+        workers = 1
+    if workers > 1:
+        initargs: tuple[Any, ...] = (options, str(store.path))
+    else:
+        initargs = (options, None, lambda group: store.repeated_lines(group, options.repeated_line_min_docs))
+    new_documents = _not_stored(documents, store, summary, progress)
+    chunks = chunked(new_documents, CHUNK_SIZE)
+    done = run_chunks(process_documents, chunks, workers=workers, initializer=start_worker, initargs=initargs)
+    processed = (
+        result
+        for chunk in done
+        for result in (
+            chunk.results
+            or [Processed(w.document, failure=chunk.error or "worker failed") for w in chunk.items]
+        )
+    )
+    return write_processed(processed, store, options, summary=summary, progress=progress, workers=workers)
+
+
+def write_processed(
+    processed: Iterable[Processed],
+    store: Store,
+    options: IngestOptions | None = None,
+    *,
+    summary: IngestSummary | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int = 1,
+) -> IngestSummary:
+    """Write what the workers (or Spark tasks) made of each document, in order, then annotate
+    any stored article still waiting and group the new articles into stories."""
+    options = options or IngestOptions()
+    summary = summary or IngestSummary()
+    outlets = load_outlets(options.outlet_files)
+    failed: dict[str, str] = {}  # raw hash -> why its extraction failed, for copies of it
+    with store.transaction():
+        for written, result in enumerate(processed, start=1):
+            if result.copy:
+                if not already_stored(result.document, store, summary):  # its original failed
+                    reason = failed.get(result.document.raw_hash, "no article")
+                    _store_processed(Processed(result.document, failure=reason), store, outlets, summary)
+            else:
+                _store_processed(result, store, outlets, summary)
+                if result.failure:
+                    failed[result.document.raw_hash] = result.failure
+            if written % COMMIT_EVERY == 0:
+                store.db.conn.commit()
+            if progress:
+                progress(result.document.source, summary)
     if options.annotate:
-        done = annotate_pending(store, options)
-        summary.annotated, summary.mentions = done.articles, done.mentions
-        summary.events, summary.quotes = done.events, done.quotes
+        done_later = annotate_pending(store, options, workers=workers, finish=summary.annotated > 0)
+        summary.annotated += done_later.articles
+        summary.mentions += done_later.mentions
+        summary.events += done_later.events
+        summary.quotes += done_later.quotes
         if options.stories:
             grouped = _group_stories_safely(store)
             summary.stories_new, summary.stories_joined = grouped.new_stories, grouped.joined
@@ -119,6 +185,97 @@ def ingest(
             if grouped.error:
                 summary.notes.append(f"stories not grouped: {grouped.error}")
     return summary
+
+
+def already_stored(document: RawDocument | Skipped, store: Store, summary: IngestSummary) -> bool:
+    """Account for a document that needs no extraction (a problem record, an input stored
+    unchanged, a copy of stored bytes) and return True; return False for one to extract."""
+    if isinstance(document, Skipped):
+        if document.severity == "info":
+            summary.notes.append(f"{document.source}: {document.reason}")
+            return True
+        summary.read += 1
+        _record_problem(store, summary, document)
+        if document.severity == "error":
+            store.record_input(
+                document.source, document.raw_hash, "failed", EXTRACTOR_VERSION, reason=document.reason
+            )
+    elif store.input_done(document.source, document.raw_hash, EXTRACTOR_VERSION):
+        summary.read += 1
+        summary.duplicate += 1
+        summary.unchanged += 1
+    elif (known := store.article_for_raw(document.raw_hash, EXTRACTOR_VERSION)) is not None:
+        # the same bytes under another name: a copy, no need to extract it again
+        summary.read += 1
+        store.link_source(known, document.source, document.url, document.raw_hash)
+        store.record_input(
+            document.source, document.raw_hash, "duplicate", EXTRACTOR_VERSION, article_id=known
+        )
+        summary.duplicate += 1
+    else:
+        return False
+    return True
+
+
+def _not_stored(
+    documents: Iterable[RawDocument | Skipped],
+    store: Store,
+    summary: IngestSummary,
+    progress: ProgressCallback | None,
+) -> Iterator[Work]:
+    """The documents that need extracting; the others are accounted for here. Bytes seen
+    earlier in this run are sent as copies: the writer links them once the first is stored."""
+    sent: set[str] = set()
+    for document in documents:
+        if not already_stored(document, store, summary):
+            assert isinstance(document, RawDocument)
+            yield Work(document, copy=document.raw_hash in sent)
+            sent.add(document.raw_hash)
+        elif progress:
+            progress(document.source, summary)
+
+
+def _store_processed(
+    processed: Processed, store: Store, outlets: OutletTable, summary: IngestSummary
+) -> None:
+    """Write what a worker made of one document: the article (or why there is none), its
+    annotation and lead vector."""
+    document = processed.document
+    summary.read += 1
+    article = processed.article
+    if article is None:
+        reason = processed.failure or "no article"
+        _record_problem(
+            store, summary, Skipped(document.source, reason, "extract", "error", document.raw_hash)
+        )
+        store.record_input(document.source, document.raw_hash, "failed", EXTRACTOR_VERSION, reason=reason)
+        return
+    status = store.add_article(article)
+    store.clear_problems(document.source)
+    for warning in article.warnings:
+        store.add_problem(Skipped(document.source, warning, "read", "warning"))
+        summary.warnings += 1
+        summary.warning_reasons[warning] += 1
+    store.record_input(document.source, document.raw_hash, status, EXTRACTOR_VERSION, article_id=article.id)
+    profile = outlets.by_name(article.outlet)
+    if profile is not None:
+        store.save_outlet(dataclasses.asdict(profile))
+    if status != "new":
+        summary.duplicate += 1
+        return
+    summary.new += 1
+    summary.new_ids.append(article.id)
+    annotation = processed.annotation
+    if annotation is not None:
+        if annotation.error:
+            store.add_problem(Skipped(annotation.article_id, annotation.error, "annotate", "error"))
+        store.save_annotation(annotation, ANNOTATOR_VERSION)
+        summary.annotated += 1
+        summary.mentions += len(annotation.mentions)
+        summary.events += len(annotation.events)
+        summary.quotes += len(annotation.quotes)
+    if processed.vector is not None:
+        store.save_vector(article.id, MODEL_NAME, processed.vector)
 
 
 @dataclass(slots=True)
@@ -142,30 +299,49 @@ def annotate_pending(
     *,
     redo: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    finish: bool = False,
 ) -> AnnotateSummary:
-    """Annotate the stored articles that need it (all of them with ``redo``)."""
+    """Annotate the stored articles that need it (all of them with ``redo``), in ``workers``
+    processes. Then, when anything was annotated (or ``finish``), fill people's roles and link
+    the events that several articles report."""
     options = options or IngestOptions()
-    kb = load_kb(options.kb_files)
-    rows = store.articles_to_annotate(ANNOTATOR_VERSION, redo=redo)
-    texts = [ArticleText(r["id"], r["text"], r["language"], r["published"]) for r in rows]
+    workers = options.workers if workers is None else workers
+    if workers > 1 and not store.path.is_file():
+        workers = 1
+    ids = store.articles_to_annotate(ANNOTATOR_VERSION, redo=redo)
     summary = AnnotateSummary()
     with store.transaction():
-        for annotation in annotate(texts, kb):
-            if annotation.error:
-                summary.failed += 1
-                store.add_problem(Skipped(annotation.article_id, annotation.error, "annotate", "error"))
-            store.save_annotation(annotation, ANNOTATOR_VERSION)
-            summary.articles += 1
-            summary.mentions += len(annotation.mentions)
-            summary.roles += len(annotation.roles)
-            summary.parsed += annotation.parsed
-            summary.events += len(annotation.events)
-            summary.quotes += len(annotation.quotes)
-            if summary.articles % COMMIT_EVERY == 0:
-                store.db.conn.commit()
-            if progress:
-                progress(summary.articles, len(texts))
-        if summary.articles:
+        texts = (
+            [
+                ArticleText(r["id"], r["text"], r["language"], r["published"])
+                for r in store.article_texts(chunk)
+            ]
+            for chunk in chunked(ids, CHUNK_SIZE)
+        )
+        for done in run_chunks(
+            annotate_texts, texts, workers=workers, initializer=start_worker, initargs=(options,)
+        ):
+            annotations = done.results or [
+                Annotation(text.id, text.language, error=f"annotation failed: {done.error}")
+                for text in done.items
+            ]
+            for annotation in annotations:
+                if annotation.error:
+                    summary.failed += 1
+                    store.add_problem(Skipped(annotation.article_id, annotation.error, "annotate", "error"))
+                store.save_annotation(annotation, ANNOTATOR_VERSION)
+                summary.articles += 1
+                summary.mentions += len(annotation.mentions)
+                summary.roles += len(annotation.roles)
+                summary.parsed += annotation.parsed
+                summary.events += len(annotation.events)
+                summary.quotes += len(annotation.quotes)
+                if summary.articles % COMMIT_EVERY == 0:
+                    store.db.conn.commit()
+                if progress:
+                    progress(summary.articles, len(ids))
+        if summary.articles or finish:
             store.fill_person_roles()
             summary.shared_events = store.link_events()
     return summary
@@ -188,71 +364,6 @@ def _count_repeated_lines(files: list[InputFile], store: Store, options: IngestO
             if isinstance(document, RawDocument) and document.content_type == "text":
                 text, _ = prepare_text(document.content)
                 store.count_lines(source_group(document), document.raw_hash, repeatable_lines(text))
-
-
-def _ingest_one(
-    document: RawDocument | Skipped, store: Store, context: ArticleContext, summary: IngestSummary
-) -> None:
-    if isinstance(document, Skipped):
-        if document.severity == "info":
-            summary.notes.append(f"{document.source}: {document.reason}")
-            return
-        summary.read += 1
-        _record_problem(store, summary, document)
-        if document.severity == "error":
-            store.record_input(
-                document.source,
-                document.raw_hash,
-                "failed",
-                EXTRACTOR_VERSION,
-                reason=document.reason,
-            )
-        return
-    summary.read += 1
-    if store.input_done(document.source, document.raw_hash, EXTRACTOR_VERSION):
-        summary.duplicate += 1
-        summary.unchanged += 1
-        return
-    known = store.article_for_raw(document.raw_hash, EXTRACTOR_VERSION)
-    if known is not None:  # the same bytes under another name: a copy, no need to extract it again
-        store.link_source(known, document.source, document.url, document.raw_hash)
-        store.record_input(
-            document.source, document.raw_hash, "duplicate", EXTRACTOR_VERSION, article_id=known
-        )
-        summary.duplicate += 1
-        return
-    group = source_group(document)
-    if group not in context.repeated_lines:
-        context.repeated_lines[group] = store.repeated_lines(group, context.options.repeated_line_min_docs)
-    try:
-        article = build_article(document, context)
-        status = store.add_article(article)
-    except NewsgraphError as exc:
-        reason = exc.reason
-    except Exception as exc:  # one broken document must not stop the batch
-        LOGGER.exception("extraction failed on %s", document.source)
-        reason = f"internal error while extracting: {type(exc).__name__}: {exc}"[:300]
-    else:
-        store.clear_problems(document.source)
-        for warning in article.warnings:
-            store.add_problem(Skipped(document.source, warning, "read", "warning"))
-            summary.warnings += 1
-            summary.warning_reasons[warning] += 1
-        store.record_input(
-            document.source, document.raw_hash, status, EXTRACTOR_VERSION, article_id=article.id
-        )
-        profile = context.outlets.by_name(article.outlet)
-        if profile is not None:
-            store.save_outlet(dataclasses.asdict(profile))
-        if status == "new":
-            summary.new += 1
-            summary.new_ids.append(article.id)
-        else:
-            summary.duplicate += 1
-        return
-    failure = Skipped(document.source, reason, "extract", "error", document.raw_hash)
-    _record_problem(store, summary, failure)
-    store.record_input(document.source, document.raw_hash, "failed", EXTRACTOR_VERSION, reason=reason)
 
 
 def _record_problem(store: Store, summary: IngestSummary, skipped: Skipped) -> None:

@@ -246,12 +246,27 @@ class Store(StoryQueries):
 
     # --- annotations ---------------------------------------------------------------------------
 
-    def articles_to_annotate(self, version: int, *, redo: bool = False) -> list[dict[str, Any]]:
-        """Articles not yet annotated by annotator ``version`` (all of them with ``redo``)."""
-        sql = "select id, text, language, published from articles"
+    def articles_to_annotate(self, version: int, *, redo: bool = False) -> list[str]:
+        """Ids of the articles not yet annotated by annotator ``version`` (all with ``redo``):
+        ids only, so that a large backlog is read a chunk of texts at a time."""
+        sql = "select id from articles"
         if redo:
-            return list(self.db.query(sql + " order by id"))
-        return list(self.db.query(sql + " where annotated is null or annotated < ? order by id", [version]))
+            return [r[0] for r in self.db.execute(sql + " order by id")]
+        return [
+            r[0]
+            for r in self.db.execute(sql + " where annotated is null or annotated < ? order by id", [version])
+        ]
+
+    def article_texts(self, ids: list[str]) -> list[dict[str, Any]]:
+        """Id, text, language and publication date of these articles, in the order given."""
+        rows = {
+            r["id"]: r
+            for r in self.db.query(
+                "select id, text, language, published from articles where id in (select value from json_each(?))",
+                [json.dumps(ids)],
+            )
+        }
+        return [rows[i] for i in ids if i in rows]
 
     def save_annotation(self, annotation: Annotation, version: int) -> None:
         """Replace an article's sentences, mentions and roles; merge the actors it names."""

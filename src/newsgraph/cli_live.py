@@ -1,0 +1,1 @@
+"""``newsgraph fetch`` and ``newsgraph watch``: live sources (docs/live.md)."""
