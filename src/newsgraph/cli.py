@@ -510,6 +510,31 @@ def search_command(
         out.print(f"  {_marked(hit.snippet)}")
 
 
+@app.command("doctor")
+def doctor_command(db: DbOption, as_json: JsonOption = False) -> None:
+    """Check a database: SQLite integrity, schema version, full-text index, orphan records, work
+    waiting. Reads only; exits 1 when something is damaged."""
+    from .doctor import examine
+
+    with _open_store(db, readonly=True) as store:
+        report = examine(store)
+    if as_json:
+        out.print_json(data=report.to_dict())
+    else:
+        for check in report.checks:
+            mark = (
+                "[green]  ok[/green]"
+                if check.ok
+                else ("[yellow]note[/yellow]" if check.warning else "[red]FAIL[/red]")
+            )
+            fix = f"  → {escape(check.fix)}" if check.fix and not check.ok else ""
+            out.print(f"{mark}  {escape(check.name)}: {escape(check.detail)}{fix}")
+        out.print("rows: " + ", ".join(f"{name} {count:,}" for name, count in report.counts.items()))
+        out.print("healthy" if report.ok else "[red]damaged: see FAIL above[/red]")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 @app.command("stats")
 def stats_command(db: DbOption, as_json: JsonOption = False) -> None:
     """Counts by outlet, language and format, date range, and problems by reason."""
@@ -874,6 +899,78 @@ def bench_stories_command(
         f"bare model on the same leads: {row.model_seconds:.2f} s\n"
         f"ratio stage / bare model: {row.ratio:.2f}×   peak RSS: {row.peak_rss_mb:.0f} MB"
     )
+
+
+@bench_app.command("scale")
+def bench_scale_command(
+    docs: Annotated[
+        int, typer.Option(help="Documents in the scaling, Spark and re-ingest runs.", min=10)
+    ] = 400,
+    workers: Annotated[
+        int, typer.Option(help="Workers (and Spark local[N]) to compare with one.", min=2)
+    ] = 2,
+    memory_sizes: Annotated[
+        str, typer.Option(help="Corpus sizes for the memory runs, comma-separated.")
+    ] = "1000,5000",
+    memory_stage: Annotated[
+        str, typer.Option(help="pipeline (everything) or extract (no annotation) for the memory runs.")
+    ] = "pipeline",
+    spark: Annotated[bool, typer.Option("--spark/--no-spark", help="Include Spark when installed.")] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Docs/s with 1 and N workers (scaling efficiency), Spark local[N] against the local runner,
+    re-ingest cost, and peak memory as the corpus grows."""
+    from .bench_scale import bench_scale
+
+    try:
+        sizes = tuple(int(s) for s in memory_sizes.split(",") if s.strip())
+    except ValueError as exc:
+        raise _fail(f"--memory-sizes wants numbers separated by commas: {memory_sizes!r}") from exc
+    if memory_stage not in ("pipeline", "extract"):
+        raise _fail("--memory-stage is pipeline or extract")
+    try:
+        runs = bench_scale(docs=docs, workers=workers, memory_sizes=sizes,
+                           memory_annotate=memory_stage == "pipeline", spark=spark)  # fmt: skip
+    except RuntimeError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        out.print_json(data=[run.to_dict() for run in runs])
+        return
+    table = Table(title=f"ingest at scale ({os.cpu_count()} cores here)")
+    for column in (
+        "run",
+        "docs",
+        "seconds",
+        "docs/s",
+        "docs/s per worker",
+        "owner peak MB",
+        "worker peak MB",
+    ):
+        table.add_column(column, justify="left" if column == "run" else "right")
+    for run in runs:
+        table.add_row(run.label, f"{run.docs:,}", f"{run.seconds:.1f}", f"{run.docs_per_second:.2f}",
+                      f"{run.docs_per_second / run.workers:.2f}", f"{run.owner_peak_mb:.0f}",
+                      f"{run.worker_peak_mb:.0f}")  # fmt: skip
+    out.print(table)
+    by_label = {run.label: run for run in runs}
+    one, many = by_label["1 worker"], by_label[f"{workers} workers"]
+    efficiency = many.docs_per_second / (workers * one.docs_per_second)
+    out.print(f"scaling efficiency with {workers} workers: {efficiency:.0%} (target ≥ 80 %)")
+    again = by_label["re-ingest, unchanged"]
+    out.print(
+        f"re-ingest of the stored corpus: {again.seconds / many.seconds:.1%} of the first ingest (target ≤ 5 %)"
+    )
+    if (spark_run := by_label.get(f"spark local[{workers}]")) is not None:
+        out.print(
+            f"spark local[{workers}] / local runner with {workers} workers: {spark_run.seconds / many.seconds:.2f}× the time"
+        )
+    memory = [run for run in runs if "docs," in run.label]
+    if len(memory) >= 2:
+        first, last = memory[0], memory[-1]
+        out.print(
+            f"peak memory from {first.docs:,} to {last.docs:,} docs: owner {last.owner_peak_mb / first.owner_peak_mb:.2f}×, "
+            f"largest worker {last.worker_peak_mb / max(first.worker_peak_mb, 1):.2f}×"
+        )
 
 
 @bench_app.command("serve")
