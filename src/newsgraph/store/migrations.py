@@ -266,6 +266,23 @@ def _covering_indexes(db: sqlite_utils.Database) -> None:
     db.execute("drop index if exists idx_events_article_id")
 
 
+def _fetch_state(db: sqlite_utils.Database) -> None:
+    """Live sources: what was last fetched from each URL (validators for conditional GET, status,
+    last error), and indexes that answer "is this URL stored already?" without a table scan."""
+    db.table("fetch_state").create(
+        {
+            "url": str, "kind": str, "final_url": str, "etag": str, "last_modified": str,
+            "last_status": int, "last_fetched": str, "last_changed": str, "last_error": str,
+            "error_kind": str, "failures": int,
+        },
+        pk="url",
+        if_not_exists=True,
+    )  # fmt: skip
+    db.table("articles").create_index(["url"], if_not_exists=True)
+    db.table("article_sources").create_index(["source"], if_not_exists=True)
+    db.table("article_sources").create_index(["url"], if_not_exists=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "initial: articles with full-text search, sources, inputs, errors, repeated lines", _initial),
     (
@@ -282,6 +299,7 @@ MIGRATIONS: list[Migration] = [
         _reading_indexes,
     ),
     (7, "covering indexes for search facets: actors and event types by article", _covering_indexes),
+    (8, "live sources: fetch state per URL, indexes to find stored URLs", _fetch_state),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
