@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,9 @@ LOGGER = logging.getLogger(__name__)
 EXTRACTOR_VERSION = 1
 """Bump when extraction changes enough that stored articles should be re-extracted."""
 COMMIT_EVERY = 200
+COMMIT_SECONDS = 2.0
+"""Work is committed every COMMIT_EVERY documents or COMMIT_SECONDS, whichever comes first: a
+killed run loses at most a couple of seconds of work, and a rerun picks up from there."""
 CHUNK_SIZE = 16
 """Documents per task sent to a worker: enough to batch the parser, few enough to keep every
 worker busy and memory small."""
@@ -158,8 +162,9 @@ def write_processed(
     summary = summary or IngestSummary()
     outlets = load_outlets(options.outlet_files)
     failed: dict[str, str] = {}  # raw hash -> why its extraction failed, for copies of it
+    committer = _Committer(store)
     with store.transaction():
-        for written, result in enumerate(processed, start=1):
+        for result in processed:
             if result.copy:
                 if not already_stored(result.document, store, summary):  # its original failed
                     reason = failed.get(result.document.raw_hash, "no article")
@@ -168,8 +173,7 @@ def write_processed(
                 _store_processed(result, store, outlets, summary)
                 if result.failure:
                     failed[result.document.raw_hash] = result.failure
-            if written % COMMIT_EVERY == 0:
-                store.db.conn.commit()
+            committer.tick()
             if progress:
                 progress(result.document.source, summary)
     if options.annotate:
@@ -311,6 +315,7 @@ def annotate_pending(
         workers = 1
     ids = store.articles_to_annotate(ANNOTATOR_VERSION, redo=redo)
     summary = AnnotateSummary()
+    committer = _Committer(store)
     with store.transaction():
         texts = (
             [
@@ -337,14 +342,27 @@ def annotate_pending(
                 summary.parsed += annotation.parsed
                 summary.events += len(annotation.events)
                 summary.quotes += len(annotation.quotes)
-                if summary.articles % COMMIT_EVERY == 0:
-                    store.db.conn.commit()
+                committer.tick()
                 if progress:
                     progress(summary.articles, len(ids))
-        if summary.articles or finish:
+        # also when an earlier run was stopped after storing annotations but before this step
+        if summary.articles or finish or store.linking_pending():
             store.fill_person_roles()
             summary.shared_events = store.link_events()
     return summary
+
+
+class _Committer:
+    """Commits every COMMIT_EVERY writes or COMMIT_SECONDS, whichever comes first."""
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.writes, self.since = store, 0, time.monotonic()
+
+    def tick(self) -> None:
+        self.writes += 1
+        if self.writes >= COMMIT_EVERY or time.monotonic() - self.since >= COMMIT_SECONDS:
+            self.store.db.conn.commit()
+            self.writes, self.since = 0, time.monotonic()
 
 
 def _group_stories_safely(store: Store) -> StorySummary:

@@ -361,6 +361,12 @@ class Store(StoryQueries):
              for p in annotation.places],
         )  # fmt: skip
 
+    def linking_pending(self) -> bool:
+        """Whether events were stored but not yet linked (a run stopped between the two)."""
+        return (
+            self.db.execute("select 1 from events where report_group is null limit 1").fetchone() is not None
+        )
+
     def link_events(self, window_days: int = 1) -> int:
         """Give the event records that report one real-world event one ``report_group``: same
         type, modality, actor and recipient codes, and dates no more than ``window_days`` apart
