@@ -471,3 +471,30 @@ def test_a_bug_in_the_story_stage_does_not_undo_the_ingest(
         assert summary.new == 1 and summary.annotated == 1
         assert any("internal error while grouping stories: RuntimeError: boom" in n for n in summary.notes)
         assert store.article_count() == 1
+
+
+def test_grouping_a_batch_at_a_time_gives_the_same_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stage holds one batch of new articles at a time (bounded memory); batches are taken
+    oldest first and each sees the stories the earlier ones made, so the stories are the same."""
+    from importlib import resources
+
+    demo = Path(str(resources.files("newsgraph.demo")))
+    whole = tmp_path / "whole.db"
+    with Store(whole) as store:
+        ingest(
+            [str(demo / "corpus")], store, IngestOptions(stories=False, outlet_files=(demo / "outlets.yaml",))
+        )
+    batched = tmp_path / "batched.db"
+    shutil.copy(whole, batched)
+    partitions = []
+    for db, size in ((whole, 1000), (batched, 4)):
+        monkeypatch.setattr(stage, "STORY_BATCH", size)
+        with Store(db) as store:
+            assert stage.group_stories(store).articles > 20
+            members: dict[str, list[str]] = {}
+            for article, story in store.db.execute("select id, story_id from articles"):
+                members.setdefault(story, []).append(article)
+        partitions.append(sorted((story, sorted(ids)) for story, ids in members.items()))
+    assert partitions[0] == partitions[1]

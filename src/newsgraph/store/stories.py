@@ -56,13 +56,25 @@ class StoryQueries:
 
     # --- what clustering reads -------------------------------------------------------------
 
-    def articles_without_story(self) -> list[dict[str, Any]]:
-        return list(
-            self.db.query(
-                "select id, title, text, published, language, outlet from articles where story_id is null"
-                " order by coalesce(published, '9999'), id"
+    def articles_without_story(self) -> list[str]:
+        """Ids of the articles in no story yet, oldest first (undated last)."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "select id from articles where story_id is null order by coalesce(published, '9999'), id"
             )
-        )
+        ]
+
+    def story_rows(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """What the story stage reads of these articles, in the order given."""
+        rows = {
+            r["id"]: r
+            for r in self.db.query(
+                f"select id, title, text, published, language, outlet from articles where id in {_IDS}",
+                [json.dumps(list(ids))],
+            )
+        }
+        return [rows[i] for i in ids if i in rows]
 
     def vectors(self, ids: Sequence[str], model: str) -> dict[str, bytes]:
         return dict(

@@ -22,6 +22,9 @@ from .embed import MODEL_NAME, EmbeddingError, embed, from_blob, lead_text, to_b
 
 LOGGER = logging.getLogger(__name__)
 
+STORY_BATCH = 1000
+"""New articles grouped at a time: memory holds one batch of texts, shingles and vectors."""
+
 UNDATED_SCOPE = 5000
 """An undated article is compared with the latest this-many stories (it has no window)."""
 
@@ -125,37 +128,44 @@ def group_stories(
     with store.transaction():
         if rebuild:
             store.clear_stories()
-        rows = store.articles_without_story()
-        if not rows:
-            return summary
-        try:
-            new = _articles(store, rows, summary)
-        except EmbeddingError as exc:
-            LOGGER.error("stories: %s", exc)
-            summary.failed, summary.error = len(rows), str(exc)
-            return summary
-        stories = _existing_stories(store, new, params)
-        known = {s.id for s in stories}
-        grouping = assign(new, stories, params)
-        for old, new_id in grouping.merges.items():
-            store.merge_story(old, new_id)
-        summary.merged = len(grouping.merges)
-        for assignment in grouping.assignments:
-            store.assign_story(
-                assignment.article_id, assignment.story_id, assignment.score, assignment.duplicate_of
-            )
-            summary.articles += 1
-            summary.joined += assignment.story_id in known
-            summary.duplicates += assignment.duplicate_of is not None
-        touched = {a.article_id for a in new}
-        for story in stories:
-            if not any(m.article_id in touched for m in story.members):
-                continue
-            summary.new_stories += story.id not in known
-            store.save_story(
-                story.id,
-                story_title(story),
-                story.first_day.isoformat() if story.first_day else None,
-                story.last_day.isoformat() if story.last_day else None,
-            )
+        waiting = store.articles_without_story()
+        # oldest first, a batch at a time: each batch finds the stories the earlier ones made
+        # (they are in the store by then), and memory holds one batch, however many arrive
+        for start in range(0, len(waiting), STORY_BATCH):
+            rows = store.story_rows(waiting[start : start + STORY_BATCH])
+            try:
+                new = _articles(store, rows, summary)
+            except EmbeddingError as exc:
+                LOGGER.error("stories: %s", exc)
+                summary.failed, summary.error = len(waiting) - start, str(exc)
+                return summary
+            _group_batch(store, new, params, summary)
     return summary
+
+
+def _group_batch(store: Store, new: list[StoryArticle], params: ClusterParams, summary: StorySummary) -> None:
+    """Place one batch of new articles among the stories near them in time."""
+    stories = _existing_stories(store, new, params)
+    known = {s.id for s in stories}
+    grouping = assign(new, stories, params)
+    for old, new_id in grouping.merges.items():
+        store.merge_story(old, new_id)
+    summary.merged += len(grouping.merges)
+    for assignment in grouping.assignments:
+        store.assign_story(
+            assignment.article_id, assignment.story_id, assignment.score, assignment.duplicate_of
+        )
+        summary.articles += 1
+        summary.joined += assignment.story_id in known
+        summary.duplicates += assignment.duplicate_of is not None
+    touched = {a.article_id for a in new}
+    for story in stories:
+        if not any(m.article_id in touched for m in story.members):
+            continue
+        summary.new_stories += story.id not in known
+        store.save_story(
+            story.id,
+            story_title(story),
+            story.first_day.isoformat() if story.first_day else None,
+            story.last_day.isoformat() if story.last_day else None,
+        )
