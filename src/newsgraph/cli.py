@@ -1065,7 +1065,7 @@ def bench_ingest_command(
     out.print("[dim]time ratio: this row's time over newsgraph ingest's on the same corpus[/dim]")
 
 
-from . import cli_live, cli_stories  # noqa: E402, F401 - they register their commands on ``app``
+from . import cli_live, cli_spark, cli_stories  # noqa: E402, F401 - they register their commands on ``app``
 
 
 def main() -> None:

@@ -1,14 +1,13 @@
-"""The Spark runner (docs/scaling.md): placeholder until it lands."""
+"""The Spark runner: ``ingest --engine spark`` and the loader of its Parquet shards
+(docs/scaling.md).
+
+pyspark is an optional extra (``pip install '.[spark]'``) and is imported only when a job
+starts; ``load_shards`` and the shard rows need pyarrow alone.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from .job import SparkJobFailed, spark_ingest, spark_session, start_session
+from .load import load_shards
 
-from ..errors import ConfigError
-
-
-def spark_ingest(
-    paths: list[str], store: Any, options: Any, *, master: str = "local[*]", shards: Path | None = None
-) -> Any:
-    raise ConfigError("the Spark runner is not available yet")
+__all__ = ["SparkJobFailed", "load_shards", "spark_ingest", "spark_session", "start_session"]
