@@ -16,6 +16,9 @@ import collections
 import itertools
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -74,7 +77,12 @@ def run_chunks(
     context = multiprocessing.get_context("spawn")  # no fork of a process holding threads and models
 
     def start() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
+        return ProcessPoolExecutor(
+            workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(os.getpid(), initializer, initargs),
+        )
 
     pool = start()
     pending: collections.deque[tuple[list[T], Future[list[R]]]] = collections.deque()
@@ -104,6 +112,23 @@ def run_chunks(
                 yield ChunkResult(chunk, None, f"{type(exc).__name__}: {exc}"[:300])
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """Set a worker up, and make it end when its parent does: a parent killed outright (kill -9,
+    out of memory) cannot tell its workers, and they would otherwise wait for work forever."""
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+PARENT_CHECK_SECONDS = 1.0
 
 
 def _submit(pool: ProcessPoolExecutor, work: Callable[[list[T]], list[R]], chunk: list[T]) -> Future[list[R]]:
