@@ -83,11 +83,13 @@ def test_kill_9_at_any_point_then_a_rerun_gives_the_uninterrupted_database(
         if point % 3 == 1:  # as soon as the first articles are committed: surely mid-write
             delay = _wait_for_articles(db, run)
         else:  # a moment spread over the run (loading, extraction, annotation, stories), jittered
-            delay = duration * (point + rng.uniform(0.2, 0.9)) / KILL_POINTS
+            # (within the first 70 % of the reference: a run may go faster than it did)
+            delay = 0.7 * duration * (point + rng.uniform(0.2, 0.9)) / KILL_POINTS
             time.sleep(delay)
         children = _children(run.pid)
         run.send_signal(signal.SIGKILL)
-        assert run.wait(timeout=60) == -signal.SIGKILL, "the run ended before it could be killed"
+        if run.wait(timeout=60) != -signal.SIGKILL:  # it finished first: the rerun must change nothing
+            assert run.returncode == 0
         assert _all_gone(children, within=15), "worker processes outlived their killed parent"
         interrupted.append(_count_articles(db) > 0 and _snapshot(db) != expected)
         assert _ingest(db, 1).wait(timeout=600) == 0, f"the rerun after a kill at {delay:.1f} s failed"
