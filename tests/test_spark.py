@@ -26,7 +26,7 @@ from newsgraph import IngestOptions, ingest
 from newsgraph.errors import ConfigError
 from newsgraph.events.quotes import Quote
 from newsgraph.processing import Processed, Work, process_documents, start_worker
-from newsgraph.readers import read_input
+from newsgraph.readers import read_data, read_input
 from newsgraph.records import (
     ActorRecord,
     Annotation,
@@ -40,7 +40,6 @@ from newsgraph.records import (
 )
 from newsgraph.sources import InputFile, expand_inputs
 from newsgraph.spark import job as spark_job
-from newsgraph.spark.reading import read_data
 from newsgraph.spark.rows import ROW_SCHEMA, processed_row, row_record, skipped_row, stored_row, to_batch
 from newsgraph.store import Store
 

@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from .errors import EmptyInput, InputError, InputTooLarge, MalformedInput
 from .options import Limits
@@ -132,12 +132,23 @@ def open_input(path: Path, limits: Limits) -> OpenedInput:
         raw = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot open file: {exc.strerror or exc}") from exc
+    first = raw.read(SNIFF_BYTES)
+    raw.seek(0)
+    return _open(raw, size, first, limits, path)
+
+
+def open_bytes(data: bytes, limits: Limits) -> OpenedInput:
+    """``open_input`` for an input given as its bytes (fetched, or listed by Spark from an object
+    store): the same gzip handling, caps and reasons, so an input reads the same either way."""
+    path = cast(Path, _BytesFile(data)) if data[:2] == GZIP_MAGIC else None
+    return _open(io.BytesIO(data), len(data), data[:SNIFF_BYTES], limits, path)
+
+
+def _open(raw: BinaryIO, size: int, first: bytes, limits: Limits, path: Path | None) -> OpenedInput:
     if size == 0:
         raw.close()
         raise EmptyInput("empty file")
-    magic = raw.read(2)
-    raw.seek(0)
-    compressed = magic == GZIP_MAGIC
+    compressed = first[:2] == GZIP_MAGIC
     inner: BinaryIO = raw
     cap = limits.max_input_bytes
     if compressed:
@@ -149,7 +160,7 @@ def open_input(path: Path, limits: Limits) -> OpenedInput:
     try:
         # the head of a gzip stream is inflated on the side, tolerating damage further on, so that
         # a container broken near its end is still sniffed and read up to the damage
-        head = _gunzip_head(path) if compressed else stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        head = _gunzip_head(first) if compressed else stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
     except InputError:
         stream.close()
         raise
@@ -159,16 +170,25 @@ def open_input(path: Path, limits: Limits) -> OpenedInput:
     return OpenedInput(stream=stream, head=head, compressed=compressed, size_on_disk=size, path=path)
 
 
-def _gunzip_head(path: Path) -> bytes:
-    """The first ``SNIFF_BYTES`` of a gzip file's content, as far as the stream is sound."""
-    with path.open("rb") as raw:
-        compressed = raw.read(SNIFF_BYTES)
+def _gunzip_head(compressed: bytes) -> bytes:
+    """The first ``SNIFF_BYTES`` of a gzip stream's content, as far as the stream is sound."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        head = inflater.decompress(compressed, SNIFF_BYTES)
+        return inflater.decompress(compressed[:SNIFF_BYTES], SNIFF_BYTES)
     except zlib.error as exc:
         raise MalformedInput(f"corrupt gzip stream: {exc}") from exc
-    return head
+
+
+class _BytesFile:
+    """Stands for a ``Path`` where a reader opens the input again (``opened.path.open``: the WARC
+    reader undoes a .warc.gz member by member from the file itself)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self.name = ""
+
+    def open(self, mode: str = "rb") -> BinaryIO:
+        return io.BytesIO(self._data)
 
 
 def read_capped(stream: BinaryIO, limit: int, what: str = "document") -> bytes:

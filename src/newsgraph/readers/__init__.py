@@ -9,18 +9,14 @@ Register your own with ``register_reader``.
 from __future__ import annotations
 
 import dataclasses
-import gzip
-import io
 import logging
-import zlib
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
 
 from ..errors import InputError
 from ..options import IngestOptions
 from ..records import RawDocument, Skipped
 from ..sniff import sniff_format
-from ..sources import GZIP_MAGIC, SNIFF_BYTES, CappedReader, InputFile, OpenedInput, open_input
+from ..sources import InputFile, OpenedInput, open_bytes, open_input
 from .feed import read_feed
 from .jsonl import read_jsonl
 from .single import read_html_file, read_text_file
@@ -56,59 +52,53 @@ def read_input(
     except InputError as exc:
         yield Skipped(item.source, exc.reason)
         return
+    yield from _read_opened(item.source, item.path.name, opened, options, formats)
+
+
+def read_data(
+    source: str,
+    data: bytes,
+    options: IngestOptions,
+    *,
+    formats: frozenset[str] | None = None,
+    location: str | None = None,
+) -> Iterator[RawDocument | Skipped]:
+    """``read_input`` for an input given as its bytes (``source``: its path, URI or URL; the
+    file name for sniffing comes from ``location`` when given, else from ``source``)."""
     try:
-        fmt = sniff_format(opened.head, item.path.name.removesuffix(".gz"))
-        if formats is None or fmt in formats:
-            yield from READERS[fmt](item.source, opened, options)
+        opened = open_bytes(data, options.limits)
     except InputError as exc:
-        if formats is None:
-            yield Skipped(item.source, exc.reason)
-    except Exception as exc:  # a reader bug must not end the batch
-        LOGGER.exception("reader failed on %s", item.source)
-        yield Skipped(item.source, f"internal error while reading: {type(exc).__name__}: {exc}"[:300])
-    finally:
-        opened.stream.close()
+        yield Skipped(source, exc.reason)
+        return
+    name = (location or source).split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    yield from _read_opened(source, name, opened, options, formats)
 
 
 def read_bytes(
     source: str, data: bytes, options: IngestOptions, *, url: str | None = None, fetched: str | None = None
 ) -> Iterator[RawDocument | Skipped]:
-    """Every document in bytes that came from elsewhere than a file (a fetched page or feed),
-    read exactly as a file with the same content would be; ``url`` and ``fetched`` (when the
-    bytes were fetched) are kept on each document that does not carry its own."""
-    if not data.strip():
-        yield Skipped(source, "empty response")
-        return
-    if len(data) > options.limits.max_document_bytes and not data.startswith(GZIP_MAGIC):
-        yield Skipped(source, "response exceeds the document size limit")
-        return
-    stream: BinaryIO = io.BytesIO(data)
+    """Every document in fetched bytes (a page or a feed), read exactly as a file with the same
+    content would be; ``url`` and ``fetched`` are kept on each document that carries none."""
+    for document in read_data(source, data, options, location=url):
+        if isinstance(document, RawDocument) and (url or fetched):
+            document = dataclasses.replace(
+                document, url=document.url or url, fetched=document.fetched or fetched
+            )
+        yield document
+
+
+def _read_opened(
+    source: str, name: str, opened: OpenedInput, options: IngestOptions, formats: frozenset[str] | None
+) -> Iterator[RawDocument | Skipped]:
     try:
-        if data.startswith(GZIP_MAGIC):
-            cap = min(options.limits.max_input_bytes, len(data) * options.limits.max_compression_ratio)
-            inflated = gzip.GzipFile(fileobj=stream, mode="rb")
-            buffered = io.BufferedReader(CappedReader(inflated, cap, "decompressed content"))  # type: ignore[arg-type]
-            head = buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES]
-            stream = buffered
-        else:
-            head = data[:SNIFF_BYTES]
-        opened = OpenedInput(
-            stream=stream, head=head, compressed=data.startswith(GZIP_MAGIC), size_on_disk=len(data)
-        )
-        name = (url or source).split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1].removesuffix(".gz")
-        fmt = sniff_format(head, name)
-        for document in READERS[fmt](source, opened, options):
-            if isinstance(document, RawDocument) and (url or fetched):
-                document = dataclasses.replace(
-                    document, url=document.url or url, fetched=document.fetched or fetched
-                )
-            yield document
+        fmt = sniff_format(opened.head, name.removesuffix(".gz"))
+        if formats is None or fmt in formats:
+            yield from READERS[fmt](source, opened, options)
     except InputError as exc:
-        yield Skipped(source, exc.reason)
-    except (OSError, EOFError, zlib.error) as exc:
-        yield Skipped(source, f"corrupt compressed response: {exc}"[:300])
+        if formats is None:
+            yield Skipped(source, exc.reason)
     except Exception as exc:  # a reader bug must not end the batch
         LOGGER.exception("reader failed on %s", source)
         yield Skipped(source, f"internal error while reading: {type(exc).__name__}: {exc}"[:300])
     finally:
-        stream.close()
+        opened.stream.close()

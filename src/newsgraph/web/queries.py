@@ -82,7 +82,6 @@ def _where(store: Store, filters: SearchFilters) -> tuple[str, list[Any]]:
 def _ranked(store: Store, query: str, filters: SearchFilters) -> tuple[list[str], int, bool]:
     """The best FACET_SAMPLE matching article ids in result order, the total (exact up to
     COUNT_CAP) and whether the total is only a lower bound."""
-    where, params = _where(store, filters)
     if query and not filters.narrowed:  # the full-text index alone answers: no join
         rowids = [r[0] for r in store.db.execute(
             f"select rowid from articles_fts where articles_fts match ? order by rank limit {FACET_SAMPLE}", [query])]  # fmt: skip
@@ -94,11 +93,7 @@ def _ranked(store: Store, query: str, filters: SearchFilters) -> tuple[list[str]
             ).fetchone()[0]
         )
         return [ids[r] for r in rowids if r in ids], total, False
-    if query:
-        base = f"from articles_fts join articles a on a.rowid = articles_fts.rowid where articles_fts match ? and {where}"
-        params, order = [query, *params], "articles_fts.rank"
-    else:
-        base, order = f"from articles a where {where}", "a.published desc, a.rowid desc"
+    base, params, order = _matching(store, query, filters)
     ranked = [
         r[0] for r in store.db.execute(f"select a.id {base} order by {order} limit {FACET_SAMPLE}", params)
     ]
@@ -110,17 +105,22 @@ def _ranked(store: Store, query: str, filters: SearchFilters) -> tuple[list[str]
     return ranked, counted, counted >= COUNT_CAP
 
 
+def _matching(store: Store, query: str, filters: SearchFilters) -> tuple[str, list[Any], str]:
+    """The matching articles as ``from ... where`` SQL with its parameters, and their order: best
+    match first with words, newest first without."""
+    where, params = _where(store, filters)
+    if query:
+        base = f"from articles_fts join articles a on a.rowid = articles_fts.rowid where articles_fts match ? and {where}"
+        return base, [query, *params], "articles_fts.rank"
+    return f"from articles a where {where}", params, "a.published desc, a.rowid desc"
+
+
 def _page_ids(store: Store, query: str, filters: SearchFilters, ranked: list[str]) -> list[str]:
     offset = (max(1, filters.page) - 1) * PAGE_SIZE
     if offset + PAGE_SIZE <= len(ranked) or len(ranked) < FACET_SAMPLE:
         return ranked[offset : offset + PAGE_SIZE]
     # a page beyond the sample: rank again, further
-    where, params = _where(store, filters)
-    if query:
-        base = f"from articles_fts join articles a on a.rowid = articles_fts.rowid where articles_fts match ? and {where}"
-        params, order = [query, *params], "articles_fts.rank"
-    else:
-        base, order = f"from articles a where {where}", "a.published desc, a.rowid desc"
+    base, params, order = _matching(store, query, filters)
     sql = f"select a.id {base} order by {order} limit ? offset ?"
     return [r[0] for r in store.db.execute(sql, [*params, PAGE_SIZE, offset])]
 
