@@ -153,7 +153,16 @@ def html_to_text(html: str) -> str:
     """
     parsed = _lxml_text(html)
     stripped = _strip_tags(html)
-    return stripped if len(stripped.split()) > 2 * len(parsed.split()) + 10 else parsed
+    text = stripped if len(stripped.split()) > 2 * len(parsed.split()) + 10 else parsed
+    # deeply nested blocks leave runs of empty lines (200,000 for 100,000 nested divs) that every
+    # later step would walk one by one; one blank line separates paragraphs as well as many
+    return _BLANK_LINES.sub("\n\n", text)
+
+
+_BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*){2,}")
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Control characters lxml keeps in the text it parses (raw or as ``&#1;``) but refuses in text
+set on an element."""
 
 
 def _lxml_text(html: str) -> str:
@@ -164,10 +173,10 @@ def _lxml_text(html: str) -> str:
     for bad in tree.xpath("//script|//style|//noscript|//template|//svg|//head"):
         bad.drop_tree()
     for element in tree.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
+        element.tail = "\n" + _XML_INCOMPATIBLE.sub("", element.tail or "")
         if element.tag == "br":
             continue
-        element.text = "\n" + (element.text or "")
+        element.text = "\n" + _XML_INCOMPATIBLE.sub("", element.text or "")
     return str(tree.text_content())
 
 

@@ -26,6 +26,7 @@ from ..records import RawDocument, Skipped
 from ..sources import OpenedInput, read_capped
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S | re.I)
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _FULL_CONTENT_WORDS = 80
 
 
@@ -46,7 +47,8 @@ def check_xml_safety(data: bytes) -> None:
 def read_feed(source: str, opened: OpenedInput, options: IngestOptions) -> Iterator[RawDocument | Skipped]:
     data = read_capped(opened.stream, options.limits.max_document_bytes, "feed")
     check_xml_safety(data)
-    parsed: Any = feedparser.parse(_DOCTYPE.sub(b"", data), sanitize_html=False, resolve_relative_uris=False)
+    data = _CHAR_REF.sub(_valid_char_ref, _DOCTYPE.sub(b"", data))
+    parsed: Any = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
     if not entries:
         problem = parsed.get("bozo_exception")
@@ -55,6 +57,17 @@ def read_feed(source: str, opened: OpenedInput, options: IngestOptions) -> Itera
         return
     for number, entry in enumerate(entries, start=1):
         yield _entry_document(entry, f"{source}#{number}")
+
+
+def _valid_char_ref(match: re.Match[bytes]) -> bytes:
+    """A character reference to no character (a lone surrogate, past U+10FFFF) becomes U+FFFD:
+    feedparser's lenient parser crashes on one, which would cost the whole feed."""
+    hex_digits, digits = match.groups()
+    number = (hex_digits or digits).lstrip(b"0")
+    code = int(number or b"0", 16 if hex_digits else 10) if len(number) <= 8 else 0x110000
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return b"&#xFFFD;"
+    return match.group(0)
 
 
 def _entry_document(entry: Any, where: str) -> RawDocument | Skipped:

@@ -142,8 +142,8 @@ class _GzipWatch:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return "".join(ch if ch.isprintable() else "?" for ch in text)[:100]
+    text = str(exc).strip().splitlines()[0].strip() if str(exc).strip() else type(exc).__name__
+    return "".join(ch if ch.isprintable() else "?" for ch in text)[:100].strip()
 
 
 def _content_type(record: Any) -> str:

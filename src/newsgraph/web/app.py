@@ -12,7 +12,8 @@ import csv
 import hmac
 import io
 import json
-from collections.abc import Awaitable, Callable, Iterator
+import re
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,6 +36,13 @@ CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 TOKEN_COOKIE = "newsgraph_token"
+MAX_QUERY = 500
+"""Longest search text accepted: every word is one more term the full-text index must intersect."""
+MAX_VALUE = 200
+"""Longest filter value accepted (an id, a name, a code); SQLite refuses LIKE patterns past 50 KB."""
+Words = Annotated[str, Query(max_length=MAX_QUERY)]
+Value = Annotated[str | None, Query(max_length=MAX_VALUE)]
+MinOutlets = Annotated[int, Query(ge=1, le=10_000)]
 
 
 def _web_dir() -> Path:
@@ -42,39 +50,67 @@ def _web_dir() -> Path:
 
 
 class _Security(BaseHTTPMiddleware):
-    """Security headers on every response; the token, when one is set, on every request."""
+    """Security headers on every response; the token, when one is set, on every request; the
+    Host header, when ``allowed_hosts`` is given, on every request (a page on another site whose
+    name is made to resolve to 127.0.0.1, "DNS rebinding", cannot read a loopback dashboard)."""
 
-    def __init__(self, app: Any, token: str | None) -> None:
+    def __init__(self, app: Any, token: str | None, allowed_hosts: frozenset[str] | None) -> None:
         super().__init__(app)
         self.token = token
+        self.allowed_hosts = allowed_hosts
 
     async def dispatch(
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        given = None
-        if self.token:
-            given = (
-                request.query_params.get("token")
-                or request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-                or request.cookies.get(TOKEN_COOKIE)
-            )
-            if not given or not hmac.compare_digest(given, self.token):
-                return PlainTextResponse("a valid token is required (?token=...)", status_code=401)
-        response = await call_next(request)
+        response: Response
+        if self.allowed_hosts is not None and _host_name(request) not in self.allowed_hosts:
+            response = PlainTextResponse("unknown host: use the address the dashboard was started on", 400)
+        elif self.token and not _token_matches(request, self.token):
+            response = PlainTextResponse("a valid token is required (?token=...)", status_code=401)
+        else:
+            response = await call_next(request)
+            if self.token and request.query_params.get("token"):
+                response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
-        if self.token and request.query_params.get("token"):
-            response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
         return response
 
 
-def create_app(db: Path, *, token: str | None = None) -> FastAPI:
-    """The dashboard over the database at ``db`` (which must exist)."""
+def _token_matches(request: Request, token: str) -> bool:
+    given = (
+        request.query_params.get("token")
+        or request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        or request.cookies.get(TOKEN_COOKIE)
+    )
+    if not given:
+        return False
+    # compared as bytes: compare_digest refuses str with non-ASCII characters
+    return hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
+
+
+_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[^:\[\]@/\\\s]+)(?::\d{1,5})?")
+
+
+def _host_name(request: Request) -> str:
+    """The Host header's name, without the port ("[::1]:8000" -> "[::1]"); "" when malformed."""
+    match = _HOST.fullmatch(request.headers.get("host", "").strip().lower())
+    return match.group(1) if match else ""
+
+
+def _bracketed(host: str) -> str:
+    """IPv6 addresses as the Host header writes them: "::1" -> "[::1]"."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def create_app(db: Path, *, token: str | None = None, allowed_hosts: Iterable[str] | None = None) -> FastAPI:
+    """The dashboard over the database at ``db`` (which must exist). With ``allowed_hosts``
+    (names and addresses, without ports), requests naming another host are refused."""
     Store(db, readonly=True).close()  # fail now, with a clear error, rather than on each request
     app = FastAPI(title="newsgraph", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
-    app.add_middleware(_Security, token=token)
+    hosts = None if allowed_hosts is None else frozenset(_bracketed(h.strip().lower()) for h in allowed_hosts)
+    app.add_middleware(_Security, token=token, allowed_hosts=hosts)
     app.mount("/static", StaticFiles(directory=_web_dir() / "static"), name="static")
     templates = Jinja2Templates(directory=_web_dir() / "templates")
     cache = queries.ResultCache()
@@ -117,13 +153,13 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
     # --- search --------------------------------------------------------------------------
 
     def search_args(
-        q: str = "",
-        outlet: str | None = None,
-        language: str | None = None,
+        q: Words = "",
+        outlet: Value = None,
+        language: Value = None,
         since: Annotated[str | None, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")] = None,
         until: Annotated[str | None, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")] = None,
-        actor: str | None = None,
-        event: str | None = None,
+        actor: Value = None,
+        event: Value = None,
         page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     ) -> queries.SearchFilters:
         return queries.SearchFilters(q, outlet or None, language or None, since or None, until or None,
@@ -155,15 +191,11 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
     # --- stories -------------------------------------------------------------------------
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(
-        request: Request, store: StoreDep, min_outlets: Annotated[int, Query(ge=1)] = 1
-    ) -> HTMLResponse:
+    def stories_page(request: Request, store: StoreDep, min_outlets: MinOutlets = 1) -> HTMLResponse:
         return page(request, "stories.html", queries.stories(store, min_outlets=min_outlets), "Stories")
 
     @app.get("/api/stories", summary="Stories, oldest first (JSON, CSV or JSONL)")
-    def stories_api(
-        store: StoreDep, min_outlets: Annotated[int, Query(ge=1)] = 1, format: str = "json"
-    ) -> Response:
+    def stories_api(store: StoreDep, min_outlets: MinOutlets = 1, format: str = "json") -> Response:
         data = queries.stories(store, min_outlets=min_outlets)
         return _as(format, data, data, "stories")
 
@@ -179,7 +211,7 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
     # --- actors --------------------------------------------------------------------------
 
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
-    def actors_page(request: Request, store: StoreDep, name: str | None = None) -> HTMLResponse:
+    def actors_page(request: Request, store: StoreDep, name: Value = None) -> HTMLResponse:
         return page(
             request,
             "actors.html",
@@ -191,7 +223,7 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
         )
 
     @app.get("/api/actors", summary="Actors by mentions (JSON, CSV or JSONL)")
-    def actors_api(store: StoreDep, name: str | None = None, format: str = "json") -> Response:
+    def actors_api(store: StoreDep, name: Value = None, format: str = "json") -> Response:
         data = cache.get(store, ("actors", name), lambda: queries.actors(store, name))
         return _as(format, data, data, "actors")
 
@@ -207,13 +239,13 @@ def create_app(db: Path, *, token: str | None = None) -> FastAPI:
     # --- events --------------------------------------------------------------------------
 
     def event_filters(
-        actor: str | None = None,
-        type: str | None = None,
+        actor: Value = None,
+        type: Value = None,
         since: Annotated[str | None, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")] = None,
         until: Annotated[str | None, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")] = None,
-        outlet: str | None = None,
-        modality: str | None = None,
-        story: str | None = None,
+        outlet: Value = None,
+        modality: Value = None,
+        story: Value = None,
         limit: Annotated[int, Query(ge=1, le=100_000)] = 200,
     ) -> dict[str, Any]:
         return {"actor": actor or None, "event": type or None, "since": since or None, "until": until or None,
