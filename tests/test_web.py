@@ -4,6 +4,7 @@ the token, read-only access while ingest writes, and a real server on loopback."
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import itertools
 import json
@@ -276,6 +277,13 @@ def test_a_real_server_on_loopback(demo_db: Path) -> None:
             assert response.status == 200
             assert "how each outlet" in response.read().decode().lower() or stories[0]["id"]
             assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+            assert response.headers.get("server") is None  # no software banner
+        # the loopback server answers to loopback names only (DNS rebinding)
+        for host, status in ((f"localhost:{port}", 200), ("evil.example", 400), ("[::1]", 200)):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/api/stories", headers={"Host": host})
+            assert connection.getresponse().status == status, host
+            connection.close()
     finally:
         server.terminate()
         server.wait(timeout=10)

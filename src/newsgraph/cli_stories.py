@@ -235,6 +235,14 @@ def serve_command(
             envvar="NEWSGRAPH_TOKEN",
         ),
     ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="A host name the dashboard may be reached by (repeatable). A loopback dashboard "
+            "answers only to loopback names unless told; others answer to any name unless told.",
+        ),
+    ] = None,
 ) -> None:
     """The dashboard and HTTP API over the database, read-only (pages have JSON twins under /api)."""
     import ipaddress
@@ -253,9 +261,14 @@ def serve_command(
             f"binding {host} exposes the database beyond this machine: give --token (or NEWSGRAPH_TOKEN)"
         )
     try:
-        web = create_app(db, token=token)
+        # a loopback dashboard refuses other Host names, so a web page whose name is made to
+        # resolve to 127.0.0.1 (DNS rebinding) cannot read it
+        names = set(allow_host or ())
+        if loopback:
+            names |= {host, "localhost", "127.0.0.1", "::1"}
+        web = create_app(db, token=token, allowed_hosts=names or None)
         warm_up()
     except NewsgraphError as exc:
         raise _fail(exc.reason) from exc
     out.print(f"newsgraph dashboard on http://{host}:{port}/ (read-only; Ctrl-C stops)")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)

@@ -324,6 +324,12 @@ class Fetcher:
             raise RefusedURL(f"only http and https URLs are fetched: {exc}") from exc
         except httpx.InvalidURL as exc:
             raise RefusedURL(f"malformed URL: {exc}") from exc
+        except httpx.RemoteProtocolError as exc:
+            if str(exc).startswith("Invalid URL in location header"):
+                # httpx reads the Location header itself and refuses what it cannot parse (an
+                # octal address, say): a refused redirect, not a network fault worth retrying
+                raise RefusedURL(f"redirect to a malformed URL: {exc}"[:300]) from exc
+            raise NetworkError(f"network error: RemoteProtocolError: {exc}"[:300]) from exc
         except httpx.HTTPError as exc:
             detail = str(exc).splitlines()[0] if str(exc) else ""
             raise NetworkError(f"network error: {type(exc).__name__}: {detail}"[:300]) from exc

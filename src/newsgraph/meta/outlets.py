@@ -48,7 +48,10 @@ def _key(name: str) -> str:
 def normalise_host(host: str) -> str:
     host = host.strip().lower().rstrip(".")
     if "://" in host:
-        host = urlsplit(host).hostname or ""
+        try:
+            host = urlsplit(host).hostname or ""
+        except ValueError:  # a malformed URL (say an unclosed IPv6 bracket) names no host we know
+            return ""
     host = host.split("/", 1)[0].split(":", 1)[0]
     return host.removeprefix("www.").removeprefix("m.").removeprefix("amp.")
 

@@ -54,6 +54,14 @@ class SearchHit:
     score: float
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (with ``escape '\\'``) matching values that contain ``text`` as typed: its
+    % and _ are literal, and a NUL, which SQLite would read as the end of the pattern (so matching
+    everything), is searched as U+FFFD, the mark of an unreadable character."""
+    escaped = text.replace("\x00", "\ufffd").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def fts_query(text: str) -> str:
     """Turn what a user typed into a safe FTS5 query: words are ANDed, "quoted phrases" kept,
     a trailing * keeps prefix search; FTS5 operators in the input are treated as words."""
@@ -69,7 +77,11 @@ def fts_query(text: str) -> str:
         for i, token in enumerate(tokens):
             star = "*" if prefix and i == len(tokens) - 1 else ""
             parts.append(f'"{token}"{star}')
-    return " ".join(parts)
+    return " ".join(parts[:MAX_SEARCH_TERMS])
+
+
+MAX_SEARCH_TERMS = 64
+"""Search terms kept from what a user typed: each is one more posting list the index intersects."""
 
 
 class Store(StoryQueries):
@@ -81,7 +93,9 @@ class Store(StoryQueries):
             raise StoreError(f"no database at {self.path}")
         try:
             if readonly:
-                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+                # as a file: URI, so a ? or # in the path is part of the name, not a URI parameter
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, check_same_thread=False)
@@ -431,8 +445,8 @@ class Store(StoryQueries):
             ids = [actor] if ":" in actor else [
                 r[0]
                 for r in self.db.execute(
-                    "select id from actors where code = ? or country = ? or name like ?",
-                    [actor.upper(), actor.upper(), f"%{actor}%"],
+                    "select id from actors where code = ? or country = ? or name like ? escape '\\'",
+                    [actor.upper(), actor.upper(), contains_pattern(actor)],
                 )
             ]  # fmt: skip
             parties = "select event_id from event_actors where actor_id in (select value from json_each(?))"
@@ -464,8 +478,8 @@ class Store(StoryQueries):
             sql.append(" and substr(e.date, 1, length(?)) <= ?")
             params += [until, until]
         if outlet:
-            sql.append(" and a.outlet like ?")
-            params.append(f"%{outlet}%")
+            sql.append(" and a.outlet like ? escape '\\'")
+            params.append(contains_pattern(outlet))
         sql.append(" order by e.date desc, e.article_id, e.evidence_start, e.id limit ?")
         params.append(limit)
         rows = [_decode_event(row) for row in self.db.query("".join(sql), params)]
@@ -603,8 +617,10 @@ class Store(StoryQueries):
         )
         params: list[Any] = []
         if name:
-            sql += " where a.name like ? or a.aliases like ? or a.id = ? or a.code = ?"
-            params += [f"%{name}%", f"%{name}%", name, name]
+            sql += (
+                " where a.name like ? escape '\\' or a.aliases like ? escape '\\' or a.id = ? or a.code = ?"
+            )
+            params += [contains_pattern(name), contains_pattern(name), name, name]
         sql += " group by a.id order by mentions desc, a.name limit ?"
         params.append(limit)
         rows = []

@@ -308,8 +308,17 @@ def create_app(db: Path, *, token: str | None = None, allowed_hosts: Iterable[st
     return app
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _flat(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+    """One CSV cell. Text a spreadsheet would run as a formula (a headline starting "=HYPERLINK(",
+    say) gets a leading apostrophe, the usual mark for "this is text"; numbers stay numbers."""
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _as(format: str, data: Any, rows: list[dict[str, Any]], name: str) -> Response:
