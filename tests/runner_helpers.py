@@ -16,3 +16,8 @@ def square_or_raise(chunk: list[int]) -> list[int]:
     if -2 in chunk:
         raise ValueError("no negative twos")
     return [n * n for n in chunk]
+
+
+def broken_setup() -> None:
+    """A worker set-up that fails (a model that cannot load, say)."""
+    raise OSError("the model could not be loaded")

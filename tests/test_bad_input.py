@@ -855,3 +855,48 @@ def test_cli_error_is_one_line(tmp_path: Path) -> None:
     error_lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(error_lines) == 1, error_lines
     assert error_lines[0].startswith("error: unknown field 'nosuchfield'")
+
+
+# --- the per-document time limit ------------------------------------------------------------------
+
+
+def test_the_time_limit_cuts_a_python_loop_short() -> None:
+    from newsgraph.errors import DocumentTooSlow
+    from newsgraph.time_limit import time_limit
+
+    started = time.monotonic()
+    with pytest.raises(DocumentTooSlow, match=r"time limit of 0\.2 s"), time_limit(0.2):
+        while True:
+            sum(range(1000))
+    assert time.monotonic() - started < 30  # it did stop (the limit, not this bound, is the test)
+    with time_limit(0.5):  # a block that ends in time is untouched, and the timer is cleared
+        pass
+    time.sleep(0.6)  # no stray alarm fires after the block
+
+
+def test_a_document_too_slow_to_extract_is_refused_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsgraph.processing as processing
+
+    real = processing.build_article
+
+    def slow_on_marker(document: Any, context: Any) -> Any:
+        while "tarpit" in document.content:  # a page built to be slow: loops until stopped
+            time.sleep(0.01)
+        return real(document, context)
+
+    monkeypatch.setattr(processing, "build_article", slow_on_marker)
+    text = "The army said on Tuesday that the convoy had reached the northern town after a long march. "
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "slow.txt").write_text("tarpit " + text * 3, encoding="utf-8")
+    (inputs / "fine.txt").write_text(text * 3, encoding="utf-8")
+    with Store(tmp_path / "warm-up.db") as store:  # the first extraction loads models: not timed here
+        ingest([str(inputs / "fine.txt")], store, IngestOptions(annotate=False))
+    options = IngestOptions(annotate=False, limits=Limits(max_document_seconds=1))
+    with Store(tmp_path / "news.db") as store:
+        summary = ingest([str(inputs)], store, options)
+        reasons = [r[0] for r in store.db.execute("select reason from errors where severity = 'error'")]
+    assert summary.new == 1 and summary.failed == 1, summary.failures
+    assert reasons == ["extraction took longer than the time limit of 1 s"]

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from newsgraph import IngestOptions, ingest
+from newsgraph.errors import WorkerStartError
 from newsgraph.runner import chunked, run_chunks
 from newsgraph.store import Store
-from runner_helpers import square_or_die, square_or_raise
+from runner_helpers import broken_setup, square_or_die, square_or_raise
 
 DEMO = Path(str(resources.files("newsgraph.demo")))
 
@@ -51,6 +52,12 @@ def test_a_raising_task_fails_its_chunk_and_the_pool_goes_on() -> None:
     done = list(run_chunks(square_or_raise, chunked([1, -2, 3, 4], 2), workers=2))
     assert [d.results for d in done] == [None, [9, 16]]
     assert done[0].error is not None and "no negative twos" in done[0].error
+
+
+def test_workers_that_cannot_set_up_stop_the_run_with_a_clear_error() -> None:
+    """Not every item isolated and lost at a pool start apiece: one clear error."""
+    with pytest.raises(WorkerStartError, match="worker processes could not start"):
+        list(run_chunks(square_or_raise, chunked(range(100), 1), workers=2, initializer=broken_setup))
 
 
 def test_in_process_runs_the_same_work() -> None:

@@ -8,7 +8,8 @@ furniture lines, every document distinct), through the whole pipeline: extractio
 lead vectors, storage, events linking, stories.
 
 * scaling: the same corpus with 1 and with N workers; docs/s, docs/s per core, and the scaling
-  efficiency (N-worker throughput / (N × 1-worker throughput)).
+  efficiency (N-worker throughput / (N × 1-worker throughput)). The one-worker run is kept to
+  one core (its numeric libraries to one thread), so that its throughput is per core.
 * Spark: ``--engine spark`` on ``local[N]`` against ``--workers N`` (when pyspark is installed).
 * re-ingest: the same corpus into the same database again, as a share of the first ingest.
 * memory: the peak resident memory of the owning process and of the largest worker, at two
@@ -18,6 +19,7 @@ lead vectors, storage, events linking, stories.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .bench import generate_text_corpus
+from .runner import THREAD_VARIABLES
 
 
 @dataclass(slots=True)
@@ -74,15 +77,21 @@ def _run(folder: Path, db: Path, workers: int, engine: str, annotate: bool) -> d
     }
 
 
+ONE_THREAD = dict.fromkeys(THREAD_VARIABLES, "1")
+"""The environment of a run kept to one core: numeric libraries otherwise start a thread per core."""
+
+
 def measure(label: str, folder: Path, db: Path, docs: int, *, workers: int, engine: str = "local",
-            annotate: bool = True) -> ScaleRun:  # fmt: skip
-    """Run one ingest in a fresh Python process and collect its figures."""
+            annotate: bool = True, env: dict[str, str] | None = None) -> ScaleRun:  # fmt: skip
+    """Run one ingest in a fresh Python process (with ``env`` added to its environment) and
+    collect its figures."""
     spec = {"folder": str(folder), "db": str(db), "workers": workers, "engine": engine, "annotate": annotate}
     done = subprocess.run(
         [sys.executable, "-m", "newsgraph.bench_scale", json.dumps(spec)],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -106,7 +115,9 @@ def bench_scale(
         work = Path(tmp)
         corpus = work / "corpus"
         generate_text_corpus(corpus, docs)
-        runs.append(measure("1 worker", corpus, work / "one.db", docs, workers=1))
+        # per core: the one-worker run on one core; each of N workers gets its share of the
+        # cores (runner.py), one each when N is the number of cores
+        runs.append(measure("1 worker", corpus, work / "one.db", docs, workers=1, env=ONE_THREAD))
         runs.append(measure(f"{workers} workers", corpus, work / "many.db", docs, workers=workers))
         runs.append(measure("re-ingest, unchanged", corpus, work / "many.db", docs, workers=workers))
         if spark and _spark_available():

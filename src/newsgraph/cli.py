@@ -27,7 +27,7 @@ from . import __version__
 from .errors import ConfigError, NewsgraphError
 from .export import event_record
 from .export import export as export_files
-from .options import MB, IngestOptions, Limits
+from .options import DEFAULT_DOCUMENT_SECONDS, MB, IngestOptions, Limits
 from .pipeline import IngestSummary, ingest
 from .sources import expand_inputs
 from .store import Store
@@ -106,12 +106,13 @@ def _build_options(
     min_words: int,
     kb: list[Path] | None = None,
     annotate: bool = True,
+    max_doc_seconds: float = DEFAULT_DOCUMENT_SECONDS,
 ) -> IngestOptions:
     for path in [*outlets, *(kb or [])]:
         if not path.is_file():
             raise ConfigError(f"file not found: {path}")
     options = IngestOptions(
-        limits=Limits(max_document_bytes=int(max_doc_mb * MB)),
+        limits=Limits(max_document_bytes=int(max_doc_mb * MB), max_document_seconds=max_doc_seconds),
         outlet_files=tuple(outlets),
         kb_files=tuple(kb or ()),
         min_words=min_words,
@@ -241,6 +242,10 @@ def ingest_command(
         bool, typer.Option("--annotate/--no-annotate", help="Annotate new articles (actors) after reading.")
     ] = True,
     workers: WorkersOption = 1,
+    max_doc_seconds: Annotated[
+        float,
+        typer.Option(help="Refuse a document whose extraction takes longer than this (0: no limit).", min=0),
+    ] = DEFAULT_DOCUMENT_SECONDS,
     engine: Annotated[
         str,
         typer.Option(
@@ -264,7 +269,8 @@ def ingest_command(
         raise _fail(f"unknown engine {engine!r}: local or spark")
     try:
         options = dataclasses.replace(
-            _build_options(outlets, field, max_doc_mb, min_words, kb, annotate), workers=_workers(workers)
+            _build_options(outlets, field, max_doc_mb, min_words, kb, annotate, max_doc_seconds),
+            workers=_workers(workers),
         )
     except NewsgraphError as exc:
         raise _fail(exc.reason) from exc

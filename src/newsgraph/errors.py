@@ -55,6 +55,10 @@ class ExtractionError(NewsgraphError):
     """A document was read but no article text could be extracted from it."""
 
 
+class DocumentTooSlow(ExtractionError):
+    """One document took longer than the per-document time limit (``Limits.max_document_seconds``)."""
+
+
 # --- store -------------------------------------------------------------------------------------
 
 
@@ -75,3 +79,7 @@ class ConfigError(NewsgraphError):
 
 class BenchmarkMissing(NewsgraphError):
     """A public benchmark needed by an evaluation command is not where it was looked for."""
+
+
+class WorkerStartError(NewsgraphError):
+    """Worker processes (``--workers N``) could not be started or could not set themselves up."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MB = 1024 * 1024
+DEFAULT_DOCUMENT_SECONDS = 60.0
 
 DEFAULT_JSONL_FIELDS: dict[str, tuple[str, ...]] = {
     # our field: record keys tried in order (dotted keys reach into nested objects)
@@ -42,6 +43,9 @@ class Limits:
     """Decompressed bytes read from one input file in all."""
     max_compression_ratio: int = 200
     """A gzip stream expanding more than this many times past ``max_document_bytes`` is a bomb."""
+    max_document_seconds: float = DEFAULT_DOCUMENT_SECONDS
+    """Extracting one document may take this long before it is refused with a reason (0: no
+    limit); see ``time_limit`` for what the limit can and cannot cut short."""
 
 
 @dataclass(slots=True)

@@ -22,6 +22,7 @@ from .kb.model import KnowledgeBase
 from .meta.outlets import load_outlets
 from .options import IngestOptions
 from .records import Annotation, Article, RawDocument
+from .time_limit import time_limit
 
 LOGGER = logging.getLogger(__name__)
 
@@ -102,7 +103,9 @@ def process_documents(chunk: list[Work]) -> list[Processed]:
         if group not in worker.context.repeated_lines:
             worker.context.repeated_lines[group] = worker.repeated_lines(group)
         try:
-            built.append(Processed(document, article=build_article(document, worker.context)))
+            with time_limit(worker.options.limits.max_document_seconds):
+                article = build_article(document, worker.context)
+            built.append(Processed(document, article=article))
         except NewsgraphError as exc:
             built.append(Processed(document, failure=exc.reason))
         except Exception as exc:  # one broken document must not stop the batch
