@@ -97,6 +97,8 @@ def test_kill_9_at_any_point_then_a_rerun_gives_the_uninterrupted_database(
         doctor = subprocess.run([sys.executable, "-m", "newsgraph", "doctor", "--db", str(db), "--json"],
                                 capture_output=True, text=True, check=False)  # fmt: skip
         assert doctor.returncode == 0 and json.loads(doctor.stdout)["ok"], doctor.stdout[-500:]
+    print(f"\ncrash test: {KILL_POINTS} kill -9s, {sum(interrupted)} mid-work, each rerun gave the "
+          f"uninterrupted database ({len(expected['articles'])} articles), integrity ok")  # fmt: skip
     assert any(interrupted) or KILL_POINTS < 2, interrupted
 
 
