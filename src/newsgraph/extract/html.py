@@ -171,6 +171,13 @@ def _lxml_text(html: str) -> str:
     except (ValueError, lxml_html.etree.ParserError):
         return ""
     for bad in tree.xpath("//script|//style|//noscript|//template|//svg|//head"):
+        # drop_tree sets the element's tail on its neighbour: it must be text lxml accepts
+        bad.tail = _XML_INCOMPATIBLE.sub("", bad.tail or "") or None
+        previous, parent = bad.getprevious(), bad.getparent()
+        if previous is not None:
+            previous.tail = _XML_INCOMPATIBLE.sub("", previous.tail or "") or None
+        elif parent is not None:
+            parent.text = _XML_INCOMPATIBLE.sub("", parent.text or "") or None
         bad.drop_tree()
     for element in tree.iter(*_BLOCK_TAGS):
         element.tail = "\n" + _XML_INCOMPATIBLE.sub("", element.tail or "")
