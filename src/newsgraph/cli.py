@@ -284,6 +284,12 @@ def ingest_command(
                 raise _fail(exc.reason) from exc
         else:
             summary = _run_ingest(paths, store, options, quiet)
+    _report_ingest(summary, as_json)
+
+
+def _report_ingest(summary: IngestSummary, as_json: bool) -> None:
+    """The summary of an ingest (or of loading shards), as a table or JSON; the exit status is
+    non-zero only when nothing at all could be read."""
     if as_json:
         out.print_json(data=_summary_json(summary))
     else:

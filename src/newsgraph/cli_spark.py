@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import DbOption, JsonOption, _fail, _open_store, _print_summary, _summary_json, app, out
+from .cli import DbOption, JsonOption, _fail, _open_store, _report_ingest, app
 from .errors import ConfigError, NewsgraphError
 from .spark.load import load_shards, options_from_manifest, read_manifest
 
@@ -53,9 +53,4 @@ def load_shards_command(
             summary = load_shards(shard_dir, store, options)
     except NewsgraphError as exc:
         raise _fail(exc.reason) from exc
-    if as_json:
-        out.print_json(data=_summary_json(summary))
-    else:
-        _print_summary(summary)
-    if not summary.ok:
-        raise typer.Exit(1)
+    _report_ingest(summary, as_json)

@@ -55,12 +55,20 @@ ROW_SCHEMA = pa.schema(
         pa.field("skipped", pa.string()),
     ]
 )
-SPARK_SCHEMA = (
-    "file_index long, path string, doc_index long, kind string, source string, raw_hash string,"
-    " document string, article string, annotation string, vector binary, failure string,"
-    " copy boolean, skipped string"
-)
-"""``ROW_SCHEMA`` in Spark's DDL, for ``DataFrame.mapInArrow``."""
+
+
+def spark_ddl(schema: pa.Schema) -> str:
+    """An Arrow schema in Spark's DDL, for ``DataFrame.mapInArrow`` (the types shards use)."""
+    return ", ".join(f"{field.name} {_spark_type(field.type)}" for field in schema)
+
+
+def _spark_type(kind: pa.DataType) -> str:
+    if pa.types.is_list(kind):
+        return f"array<{_spark_type(kind.value_type)}>"
+    return {pa.int64(): "long", pa.string(): "string", pa.binary(): "binary", pa.bool_(): "boolean"}[kind]
+
+
+SPARK_SCHEMA = spark_ddl(ROW_SCHEMA)
 
 _T = TypeVar("_T")
 

@@ -23,7 +23,7 @@ from ..options import IngestOptions
 from ..processing import Processed, Work, process_documents, start_worker
 from ..records import RawDocument, Skipped
 from .reading import read_file
-from .rows import processed_row, skipped_row, stored_row, to_batch
+from .rows import processed_row, skipped_row, spark_ddl, stored_row, to_batch
 
 LOGGER = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ LINES_SCHEMA = pa.schema(
         pa.field("lines", pa.list_(pa.string())),
     ]
 )
-LINES_SPARK_SCHEMA = "group_key string, raw_hash string, lines array<string>"
+LINES_SPARK_SCHEMA = spark_ddl(LINES_SCHEMA)
 
 _V = TypeVar("_V", covariant=True)
 
